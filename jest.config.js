@@ -1,0 +1,9 @@
+/** Unit specs live beside the maths (src/**/*.spec.ts); integration tests in test/. */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/src', '<rootDir>/test'],
+  testMatch: ['**/*.spec.ts', '**/*.test.ts'],
+  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }] },
+  setupFiles: ['reflect-metadata'],
+  testTimeout: 60000,
+};
