@@ -1,0 +1,59 @@
+import 'reflect-metadata';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DataSource } from 'typeorm';
+import { loadConfig, type DatabaseConfig } from './src/config';
+import { SqlStatsSubscriber } from './src/common/sql-stats';
+import { entities } from './src/db/entities';
+import { mysqlMigrations } from './src/db/migrations/mysql';
+import { sqliteMigrations } from './src/db/migrations/sqlite';
+import { SnakeNamingStrategy } from './src/db/naming';
+
+/**
+ * Builds the one kind of DataSource used by the server, the CLI and the tests:
+ * MySQL/MariaDB when DATABASE_URL is mysql://..., an embedded SQLite file otherwise.
+ */
+export function createDataSource(database: DatabaseConfig, options: { poolSize?: number; statementTimeoutMs?: number } = {}): DataSource {
+  const common = {
+    entities,
+    namingStrategy: new SnakeNamingStrategy(),
+    subscribers: [SqlStatsSubscriber],
+    synchronize: false,
+    migrationsRun: false,
+    logging: false,
+  };
+  if (database.kind === 'mysql') {
+    return new DataSource({
+      ...common,
+      // TypeORM reads MariaDB's catalogue differently: the flavour must be right for migration checks.
+      type: database.flavor ?? 'mysql',
+      url: database.url,
+      timezone: 'Z',
+      charset: 'utf8mb4_unicode_ci',
+      supportBigNumbers: true,
+      bigNumberStrings: false,
+      dateStrings: false,
+      poolSize: options.poolSize ?? 10,
+      migrations: mysqlMigrations,
+      migrationsTableName: 'migrations',
+      ...(options.statementTimeoutMs ? { maxQueryExecutionTime: options.statementTimeoutMs, enableQueryTimeout: true } : {}),
+    });
+  }
+  if (database.file !== ':memory:') mkdirSync(dirname(database.file), { recursive: true });
+  return new DataSource({
+    ...common,
+    type: 'better-sqlite3',
+    database: database.file,
+    enableWAL: database.file !== ':memory:',
+    migrations: sqliteMigrations,
+    migrationsTableName: 'migrations',
+    prepareDatabase: (db: { pragma(s: string): unknown }) => {
+      db.pragma('busy_timeout = 5000');
+      db.pragma('synchronous = NORMAL');
+    },
+  });
+}
+
+/** The DataSource for this process's configuration (DATABASE_URL). */
+export const AppDataSource = createDataSource(loadConfig().database);
+export default AppDataSource;

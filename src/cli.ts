@@ -1,0 +1,83 @@
+import 'reflect-metadata';
+import { loadConfig } from './config';
+
+/**
+ * The command line: `node dist/src/cli.js <command> [options]`, wrapped by the npm scripts in package.json.
+ * Everything takes its database from DATABASE_URL, like the server.
+ */
+type Command = (args: string[]) => Promise<number>;
+
+function option(args: string[], name: string): string | undefined {
+  const i = args.indexOf(`--${name}`);
+  if (i >= 0) return args[i + 1];
+  const eq = args.find((a) => a.startsWith(`--${name}=`));
+  return eq?.slice(name.length + 3);
+}
+
+const MYSQL_TOOLING_URL = () => process.env.MIGRATION_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/caregraph';
+
+const commands: Record<string, Command> = {
+  async migrate() {
+    const { openDatabase } = await import('./db/database');
+    const ds = await openDatabase(loadConfig().database);
+    await ds.destroy();
+    console.error('migrations are up to date');
+    return 0;
+  },
+  async 'migration:generate'(args) {
+    const { generateMigrations } = await import('./db/migrate');
+    const name = args.find((a) => !a.startsWith('--'));
+    if (!name) throw new Error('usage: npm run migration:generate -- <PascalCaseName>');
+    const files = await generateMigrations(name, MYSQL_TOOLING_URL());
+    console.error(files.length ? `wrote:\n${files.join('\n')}` : 'entities and migrations agree: nothing to generate');
+    return 0;
+  },
+  async 'migration:check'() {
+    const { checkMigrations } = await import('./db/migrate');
+    const drift = await checkMigrations(MYSQL_TOOLING_URL());
+    const bad = Object.entries(drift).filter(([, up]) => up.length);
+    for (const [kind, up] of bad) console.error(`${kind}: entities and migrations disagree:\n  ${up.join('\n  ')}`);
+    if (!bad.length) console.error('entities and migrations agree (mysql, sqlite)');
+    return bad.length ? 1 : 0;
+  },
+  async 'schema:emit'() {
+    const { emitSchemaFile } = await import('./schema');
+    console.error(`wrote ${await emitSchemaFile()}`);
+    return 0;
+  },
+  async 'schema:check'() {
+    const { schemaDrift } = await import('./schema');
+    const drift = await schemaDrift();
+    if (drift) {
+      console.error(`schema.graphql differs from the code; run npm run schema:emit\n${drift}`);
+      return 1;
+    }
+    console.error('schema.graphql matches the code');
+    return 0;
+  },
+  async seed(args) {
+    const { runSeed } = await import('./db/seed/seed.command');
+    return runSeed(args, option);
+  },
+  async import(args) {
+    const { runImport } = await import('./db/import/import.command');
+    return runImport(args, option);
+  },
+};
+
+async function main(): Promise<void> {
+  const [name, ...args] = process.argv.slice(2);
+  const command = name ? commands[name] : undefined;
+  if (!command) {
+    console.error(`usage: cli <${Object.keys(commands).join('|')}> [options]`);
+    process.exit(2);
+  }
+  try {
+    process.exitCode = await command(args);
+  } catch (err) {
+    console.error(`${name} failed: ${(err as Error).message}`);
+    process.exitCode = 1;
+  }
+}
+
+void main();

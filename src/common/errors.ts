@@ -1,0 +1,94 @@
+import { GraphQLError } from 'graphql';
+
+/** The closed set of error codes clients may rely on (`extensions.code`). */
+export enum ErrorCode {
+  BAD_USER_INPUT = 'BAD_USER_INPUT',
+  NOT_FOUND = 'NOT_FOUND',
+  CONFLICT = 'CONFLICT',
+  FORBIDDEN = 'FORBIDDEN',
+  UNAUTHENTICATED = 'UNAUTHENTICATED',
+  INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
+}
+
+/** A domain error: services throw these; the error mapper turns them into GraphQL errors. */
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+  }
+}
+
+export const badInput = (message: string, details?: Record<string, unknown>) =>
+  new AppError(ErrorCode.BAD_USER_INPUT, message, details);
+export const notFound = (what: string, id: string | number) =>
+  new AppError(ErrorCode.NOT_FOUND, `${what} ${id} was not found`);
+export const conflict = (message: string, details?: Record<string, unknown>) =>
+  new AppError(ErrorCode.CONFLICT, message, details);
+
+const KNOWN_CODES = new Set<string>([
+  ...Object.values(ErrorCode),
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_REQUEST',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
+]);
+
+export interface MappedError {
+  message: string;
+  code: string;
+  details?: Record<string, unknown>;
+  internal?: unknown;
+}
+
+/**
+ * One place that decides what a client sees of an error. Unknown errors are masked: the caller logs
+ * `internal` with the request id and returns only the generic message.
+ */
+export function mapError(original: unknown, fallbackCode?: string): MappedError {
+  if (original instanceof AppError) {
+    return { message: original.message, code: original.code, details: original.details };
+  }
+  if (original instanceof GraphQLError) {
+    const code = original.extensions?.code;
+    const validationErrors = original.extensions?.validationErrors as
+      | { property: string; constraints?: Record<string, string>; children?: unknown[] }[]
+      | undefined;
+    if (validationErrors) {
+      return {
+        message: `Invalid input: ${flattenValidation(validationErrors).join('; ')}`,
+        code: ErrorCode.BAD_USER_INPUT,
+        details: { fields: flattenValidationFields(validationErrors) },
+      };
+    }
+    if (typeof code === 'string' && KNOWN_CODES.has(code)) return { message: original.message, code };
+  }
+  if (fallbackCode && KNOWN_CODES.has(fallbackCode) && fallbackCode !== ErrorCode.INTERNAL_SERVER_ERROR) {
+    return { message: (original as Error).message, code: fallbackCode };
+  }
+  return { message: 'Internal server error', code: ErrorCode.INTERNAL_SERVER_ERROR, internal: original };
+}
+
+type ValidationNode = { property: string; constraints?: Record<string, string>; children?: unknown[] };
+
+function flattenValidation(nodes: ValidationNode[], prefix = ''): string[] {
+  return nodes.flatMap((n) => {
+    const path = prefix ? `${prefix}.${n.property}` : n.property;
+    const own = Object.values(n.constraints ?? {}).map((m) => (m.startsWith(n.property) ? `${prefix ? prefix + '.' : ''}${m}` : `${path}: ${m}`));
+    return [...own, ...flattenValidation((n.children ?? []) as ValidationNode[], path)];
+  });
+}
+
+function flattenValidationFields(nodes: ValidationNode[], prefix = ''): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const n of nodes) {
+    const path = prefix ? `${prefix}.${n.property}` : n.property;
+    if (n.constraints) out[path] = Object.values(n.constraints);
+    Object.assign(out, flattenValidationFields((n.children ?? []) as ValidationNode[], path));
+  }
+  return out;
+}

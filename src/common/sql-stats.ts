@@ -1,0 +1,29 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { EntitySubscriberInterface } from 'typeorm';
+import type { AfterQueryEvent } from 'typeorm/subscriber/event/QueryEvent';
+
+/** Per-request SQL cost: statements and database time, tracked through async continuations. */
+export interface SqlStats {
+  statements: number;
+  dbMs: number;
+}
+
+const storage = new AsyncLocalStorage<SqlStats>();
+
+export function withSqlStats<T>(stats: SqlStats, fn: () => T): T {
+  return storage.run(stats, fn);
+}
+
+export function currentSqlStats(): SqlStats | undefined {
+  return storage.getStore();
+}
+
+/** A TypeORM subscriber that charges every statement to the request it ran for. */
+export class SqlStatsSubscriber implements EntitySubscriberInterface {
+  afterQuery(event: AfterQueryEvent): void {
+    const stats = storage.getStore();
+    if (!stats) return;
+    stats.statements += 1;
+    stats.dbMs += event.executionTime ?? 0;
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * The only reader of process.env: parsed and validated once at start-up, typed and frozen.
+ * Every key is listed in .env.example.
+ */
+export type DatabaseConfig =
+  | { kind: 'mysql'; url: string; database: string; flavor?: 'mysql' | 'mariadb' }
+  | { kind: 'sqlite'; file: string };
+
+export type PlaygroundKind = 'apollo' | 'graphiql' | 'off';
+
+export interface AppConfig {
+  env: 'development' | 'production' | 'test';
+  host: string;
+  port: number;
+  database: DatabaseConfig;
+  seedDemo: boolean;
+  demoCustomers: number;
+  playground: PlaygroundKind;
+  introspection: boolean;
+  /** Adds SQL statement count and database time to every response's `extensions` (bench/dev aid). */
+  sqlStats: boolean;
+  logLevel: string;
+  maxBodyBytes: number;
+  shutdownGraceMs: number;
+}
+
+export class ConfigError extends Error {}
+
+function oneOf<T extends string>(key: string, value: string | undefined, allowed: readonly T[], fallback: T): T {
+  if (value === undefined || value === '') return fallback;
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new ConfigError(`${key} must be one of ${allowed.join(', ')} (got "${value}")`);
+  }
+  return value as T;
+}
+
+function bool(key: string, value: string | undefined, fallback: boolean): boolean {
+  if (value === undefined || value === '') return fallback;
+  if (/^(1|true|yes|on)$/i.test(value)) return true;
+  if (/^(0|false|no|off)$/i.test(value)) return false;
+  throw new ConfigError(`${key} must be true or false (got "${value}")`);
+}
+
+function int(key: string, value: string | undefined, fallback: number, min: number, max: number): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new ConfigError(`${key} must be an integer from ${min} to ${max} (got "${value}")`);
+  }
+  return n;
+}
+
+export function parseDatabaseUrl(url: string | undefined): DatabaseConfig {
+  if (!url) return { kind: 'sqlite', file: 'data/caregraph.sqlite' };
+  if (url.startsWith('sqlite:')) {
+    const file = url.slice('sqlite:'.length).replace(/^\/\//, '');
+    if (!file) throw new ConfigError('DATABASE_URL sqlite:<file> needs a file name (or :memory:)');
+    return { kind: 'sqlite', file };
+  }
+  if (url.startsWith('mysql:') || url.startsWith('mariadb:')) {
+    let parsed: URL;
+    try {
+      parsed = new URL(url.replace(/^mariadb:/, 'mysql:'));
+    } catch {
+      throw new ConfigError('DATABASE_URL is not a valid mysql://user:pass@host:port/database URL');
+    }
+    const database = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
+    if (!database) throw new ConfigError('DATABASE_URL must name a database: mysql://user:pass@host:3306/caregraph');
+    return { kind: 'mysql', url: parsed.toString(), database, flavor: url.startsWith('mariadb:') ? 'mariadb' : undefined };
+  }
+  throw new ConfigError('DATABASE_URL must start with mysql:// or sqlite: (leave it unset for the embedded default)');
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<AppConfig> {
+  const mode = oneOf('NODE_ENV', env.NODE_ENV, ['development', 'production', 'test'] as const, 'development');
+  const production = mode === 'production';
+  return Object.freeze({
+    env: mode,
+    host: env.HOST || '127.0.0.1',
+    port: int('PORT', env.PORT, 4000, 0, 65535),
+    database: Object.freeze(parseDatabaseUrl(env.DATABASE_URL)),
+    seedDemo: bool('SEED_DEMO', env.SEED_DEMO, true),
+    demoCustomers: int('DEMO_CUSTOMERS', env.DEMO_CUSTOMERS, 500, 1, 1_000_000),
+    playground: oneOf('PLAYGROUND', env.PLAYGROUND, ['apollo', 'graphiql', 'off'] as const, production ? 'off' : 'graphiql'),
+    introspection: bool('INTROSPECTION', env.INTROSPECTION, !production),
+    sqlStats: bool('SQL_STATS', env.SQL_STATS, !production),
+    logLevel: oneOf('LOG_LEVEL', env.LOG_LEVEL, ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, mode === 'test' ? 'silent' : 'info'),
+    maxBodyBytes: int('MAX_BODY_BYTES', env.MAX_BODY_BYTES, 1_000_000, 1_000, 100_000_000),
+    shutdownGraceMs: int('SHUTDOWN_GRACE_MS', env.SHUTDOWN_GRACE_MS, 10_000, 0, 600_000),
+  });
+}

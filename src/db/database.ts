@@ -1,0 +1,24 @@
+import { createConnection } from 'mysql2/promise';
+import type { DataSource } from 'typeorm';
+import { createDataSource } from '../../ormconfig';
+import type { DatabaseConfig } from '../config';
+
+/** mysql:// may point at MySQL or MariaDB; asks the server which, once, before TypeORM starts. */
+export async function resolveFlavor(db: DatabaseConfig): Promise<DatabaseConfig> {
+  if (db.kind !== 'mysql' || db.flavor) return db;
+  const conn = await createConnection(db.url);
+  try {
+    const [rows] = await conn.query('SELECT VERSION() AS v');
+    const version = String((rows as { v: string }[])[0].v);
+    return { ...db, flavor: /mariadb/i.test(version) ? 'mariadb' : 'mysql' };
+  } finally {
+    await conn.end();
+  }
+}
+
+/** Opens the database and applies pending migrations (never synchronize). */
+export async function openDatabase(db: DatabaseConfig, options: { statementTimeoutMs?: number; poolSize?: number } = {}): Promise<DataSource> {
+  const ds = await createDataSource(await resolveFlavor(db), options).initialize();
+  await ds.runMigrations({ transaction: 'each' });
+  return ds;
+}

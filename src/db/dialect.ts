@@ -1,0 +1,61 @@
+import type { DataSource } from 'typeorm';
+
+/**
+ * The only place where SQL differs between MySQL/MariaDB and SQLite. Everything else writes portable SQL
+ * with `?` placeholders.
+ */
+export interface Dialect {
+  kind: 'mysql' | 'sqlite';
+  /** A Date as a bound parameter (better-sqlite3 binds no Date; TypeORM stores UTC 'YYYY-MM-DD HH:MM:SS.SSS'). */
+  date(d: Date): Date | string;
+  /** Reads a datetime column value from a raw row. */
+  readDate(v: unknown): Date | null;
+  /** 'YYYY-MM' of a datetime column, UTC. */
+  month(column: string): string;
+  /** 'YYYY-MM-DD' of a datetime column, UTC. */
+  day(column: string): string;
+  /** Case-insensitive LIKE with '!' as escape character (same meaning on both databases). */
+  like(column: string): string;
+  /** INSERT that skips rows violating a unique key. */
+  insertIgnore(table: string): string;
+  /** Largest number of bound parameters one statement should carry. */
+  maxParams: number;
+}
+
+const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+
+export function sqliteDateString(d: Date): string {
+  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}.${pad(d.getUTCMilliseconds(), 3)}`;
+}
+
+const mysql: Dialect = {
+  kind: 'mysql',
+  date: (d) => d,
+  readDate: (v) => (v == null ? null : v instanceof Date ? v : new Date(String(v).replace(' ', 'T') + 'Z')),
+  month: (c) => `DATE_FORMAT(${c}, '%Y-%m')`,
+  day: (c) => `DATE_FORMAT(${c}, '%Y-%m-%d')`,
+  like: (c) => `${c} LIKE ? ESCAPE '!'`,
+  insertIgnore: (t) => `INSERT IGNORE INTO ${t}`,
+  maxParams: 60000,
+};
+
+const sqlite: Dialect = {
+  kind: 'sqlite',
+  date: sqliteDateString,
+  readDate: (v) => (v == null ? null : v instanceof Date ? v : new Date(String(v).replace(' ', 'T') + 'Z')),
+  month: (c) => `strftime('%Y-%m', ${c})`,
+  day: (c) => `strftime('%Y-%m-%d', ${c})`,
+  like: (c) => `${c} LIKE ? ESCAPE '!'`,
+  insertIgnore: (t) => `INSERT OR IGNORE INTO ${t}`,
+  maxParams: 30000,
+};
+
+export function dialectOf(ds: DataSource): Dialect {
+  return ds.options.type === 'mysql' ? mysql : sqlite;
+}
+
+/** Escapes a user string for use inside LIKE with ESCAPE '!'. */
+export function likePattern(text: string, mode: 'contains' | 'exact' = 'contains'): string {
+  const escaped = text.replace(/[!%_]/g, (c) => `!${c}`);
+  return mode === 'contains' ? `%${escaped}%` : escaped;
+}

@@ -1,0 +1,120 @@
+import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import {
+  Column, CreateDateColumn, DeleteDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn, VersionColumn,
+} from 'typeorm';
+import { toGlobalId } from '../../common/global-id';
+import { tagsTransformer } from '../../db/transformers';
+import { Node } from '../node/node.type';
+
+export enum Gender {
+  FEMALE = 'FEMALE',
+  MALE = 'MALE',
+  OTHER = 'OTHER',
+}
+registerEnumType(Gender, { name: 'Gender' });
+
+@ObjectType({ implements: Node, description: 'A person the company sells to and cares for.' })
+@Entity('customers')
+@Index('idx_customers_country_city', ['country', 'city'])
+@Index('idx_customers_last_purchase', ['lastPurchaseAt'])
+@Index('idx_customers_name', ['name'])
+export class Customer implements Node {
+  @PrimaryGeneratedColumn()
+  id!: number;
+
+  @Field(() => ID, { name: 'id' })
+  get globalId(): string {
+    return toGlobalId('Customer', this.id);
+  }
+
+  @Field()
+  @Column({ type: 'varchar', length: 200 })
+  name!: string;
+
+  @Field(() => String, { nullable: true })
+  @Index('uq_customers_email', { unique: true })
+  @Column({ type: 'varchar', length: 254, nullable: true })
+  email!: string | null;
+
+  @Field(() => String, { nullable: true })
+  @Column({ type: 'varchar', length: 40, nullable: true })
+  phone!: string | null;
+
+  @Field(() => Gender, { nullable: true })
+  @Column({ type: 'varchar', length: 16, nullable: true })
+  gender!: Gender | null;
+
+  @Field(() => String, { nullable: true, description: 'YYYY-MM-DD' })
+  @Column({ type: 'date', nullable: true })
+  birthDate!: string | null;
+
+  @Field(() => Int, { nullable: true, description: 'Age in whole years today, derived from birthDate.' })
+  get age(): number | null {
+    if (!this.birthDate) return null;
+    const [y, m, d] = this.birthDate.split('-').map(Number);
+    const now = new Date();
+    const had = now.getUTCMonth() + 1 > m || (now.getUTCMonth() + 1 === m && now.getUTCDate() >= d);
+    return now.getUTCFullYear() - y - (had ? 0 : 1);
+  }
+
+  @Field(() => String, { nullable: true })
+  @Column({ type: 'varchar', length: 300, nullable: true })
+  address!: string | null;
+
+  @Field(() => String, { nullable: true })
+  @Column({ type: 'varchar', length: 100, nullable: true })
+  city!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'ISO 3166-1 alpha-2 code, e.g. DE.' })
+  @Column({ type: 'varchar', length: 2, nullable: true })
+  country!: string | null;
+
+  @Field(() => Int, { nullable: true, description: 'Yearly income in whole currency units.' })
+  @Column({ type: 'int', nullable: true })
+  annualIncome!: number | null;
+
+  @Field()
+  @Column({ type: 'boolean', default: false })
+  emailOptIn!: boolean;
+
+  @Field()
+  @Column({ type: 'boolean', default: false })
+  smsOptIn!: boolean;
+
+  @Field(() => [String])
+  @Column({ type: 'varchar', length: 500, default: '', transformer: tagsTransformer })
+  tags!: string[];
+
+  // Denormalised purchase statistics (COMPLETED purchases only), kept by the purchase service so that
+  // ordering by last purchase and the value fields cost no extra query.
+  @Column({ type: 'int', default: 0 })
+  purchaseCount!: number;
+
+  @Column({ type: 'int', default: 0 })
+  totalSpentCents!: number;
+
+  @Column({ type: 'datetime', nullable: true })
+  firstPurchaseAt!: Date | null;
+
+  @Column({ type: 'datetime', nullable: true })
+  lastPurchaseAt!: Date | null;
+
+  @Field()
+  @CreateDateColumn()
+  createdAt!: Date;
+
+  @Field()
+  @UpdateDateColumn()
+  updatedAt!: Date;
+
+  @Field(() => Int, { description: 'Optimistic-locking version: pass it back on update.' })
+  @VersionColumn()
+  version!: number;
+
+  @DeleteDateColumn({ nullable: true })
+  deletedAt!: Date | null;
+
+  @Field(() => Date, { nullable: true, description: 'Set when personal data was erased on request.' })
+  @Column({ type: 'datetime', nullable: true })
+  erasedAt!: Date | null;
+}
