@@ -1,0 +1,51 @@
+import { BgNbdCustomer, BgNbdParams, bgNbdExpectedPurchases } from './bg-nbd';
+import { GammaGammaCustomer, GammaGammaParams, gammaGammaExpectedValue } from './gamma-gamma';
+
+export interface CustomerLifetimeValueOptions {
+  /** How far ahead to value the customer, in days. */
+  horizonDays: number;
+  /** Days per time unit of the customer's recency and T (and of the BG/NBD fit): 1 for days, 7 for weeks. */
+  timeUnitDays: number;
+  /** Yearly discount rate of future cash. Default 0.1. */
+  annualDiscountRate?: number;
+}
+
+const MONTH_DAYS = 30;
+
+/**
+ * Discounted customer lifetime value over the horizon, as lifetimes' customer_lifetime_value:
+ * Σ over months i of (BG/NBD expected purchases in month i) × (Gamma-Gamma expected value),
+ * discounted by (1 + monthly rate)^i.
+ * Convention: a month is 30 days (lifetimes' factor for freq 'D'); the monthly rate is
+ * (1 + annualDiscountRate)^(1/12) − 1; a horizon that is not a whole number of months ends with a
+ * partial month discounted at its fractional month index. With horizonDays = 30·k this equals
+ * lifetimes' customer_lifetime_value(time=k, discount_rate=(1 + annual)^(1/12) − 1, freq='D')
+ * for a day-based fit.
+ */
+export function customerLifetimeValue(
+  bg: BgNbdParams,
+  gg: GammaGammaParams,
+  c: BgNbdCustomer & GammaGammaCustomer,
+  options: CustomerLifetimeValueOptions,
+): number {
+  const { horizonDays, timeUnitDays, annualDiscountRate = 0.1 } = options;
+  if (!(horizonDays >= 0) || !Number.isFinite(horizonDays)) {
+    throw new RangeError(`customerLifetimeValue: horizonDays must be a non-negative number, got ${horizonDays}`);
+  }
+  if (!(timeUnitDays > 0) || !Number.isFinite(timeUnitDays)) {
+    throw new RangeError(`customerLifetimeValue: timeUnitDays must be a positive number, got ${timeUnitDays}`);
+  }
+  if (!(annualDiscountRate > -1) || !Number.isFinite(annualDiscountRate)) {
+    throw new RangeError(`customerLifetimeValue: annualDiscountRate must be a number above -1, got ${annualDiscountRate}`);
+  }
+  const value = gammaGammaExpectedValue(gg, c);
+  let clv = 0;
+  let purchasesSoFar = 0;
+  for (let start = 0; start < horizonDays; start += MONTH_DAYS) {
+    const end = Math.min(start + MONTH_DAYS, horizonDays);
+    const purchases = bgNbdExpectedPurchases(bg, end / timeUnitDays, c);
+    clv += ((purchases - purchasesSoFar) * value) / Math.pow(1 + annualDiscountRate, end / MONTH_DAYS / 12);
+    purchasesSoFar = purchases;
+  }
+  return clv;
+}
