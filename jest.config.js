@@ -1,4 +1,4 @@
-/** Unit specs live beside the maths (src/**/*.spec.ts); integration tests in test/. */
+/** Unit specs live beside the maths (src, *.spec.ts); integration tests in test/ (*.test.ts). */
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/src', '<rootDir>/test'],

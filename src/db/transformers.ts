@@ -4,5 +4,5 @@ import type { ValueTransformer } from 'typeorm';
 export const tagsTransformer: ValueTransformer = {
   to: (tags: string[] | undefined | null) =>
     tags == null ? undefined : tags.length ? `,${[...new Set(tags.map((t) => t.trim().toLowerCase()).filter(Boolean))].join(',')},` : '',
-  from: (raw: string | null) => (raw ? raw.split(',').filter(Boolean) : []),
+  from: (raw: unknown) => (Array.isArray(raw) ? raw : typeof raw === 'string' && raw ? raw.split(',').filter(Boolean) : []),
 };

@@ -8,7 +8,7 @@ import { fromCents } from '../../common/money';
 import { tagsTransformer } from '../../db/transformers';
 import { Node } from '../node/node.type';
 
-@ObjectType({ implements: Node, description: 'An item of the catalogue.' })
+@ObjectType({ implements: Node, simpleResolvers: true, description: 'An item of the catalogue.' })
 @Entity('products')
 export class Product implements Node {
   @PrimaryGeneratedColumn()

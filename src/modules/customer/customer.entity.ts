@@ -13,7 +13,7 @@ export enum Gender {
 }
 registerEnumType(Gender, { name: 'Gender' });
 
-@ObjectType({ implements: Node, description: 'A person the company sells to and cares for.' })
+@ObjectType({ implements: Node, simpleResolvers: true, description: 'A person the company sells to and cares for.' })
 @Entity('customers')
 @Index('idx_customers_country_city', ['country', 'city'])
 @Index('idx_customers_last_purchase', ['lastPurchaseAt'])

@@ -30,7 +30,7 @@ export enum ContactChannel {
 }
 registerEnumType(ContactChannel, { name: 'ContactChannel' });
 
-@ObjectType({ implements: Node, description: 'A score (1..5) and comment a customer gave.' })
+@ObjectType({ implements: Node, simpleResolvers: true, description: 'A score (1..5) and comment a customer gave.' })
 @Entity('feedback')
 @Index('idx_feedback_customer_date', ['customerId', 'createdAt'])
 @Index('idx_feedback_date', ['createdAt'])

@@ -24,7 +24,7 @@ export enum SalesChannel {
 }
 registerEnumType(SalesChannel, { name: 'SalesChannel' });
 
-@ObjectType({ implements: Node, description: 'An order (basket) of a customer.' })
+@ObjectType({ implements: Node, simpleResolvers: true, description: 'An order (basket) of a customer.' })
 @Entity('purchases')
 @Index('idx_purchases_customer_date', ['customerId', 'purchasedAt'])
 @Index('idx_purchases_date', ['purchasedAt'])
@@ -97,7 +97,7 @@ export class Purchase implements Node {
   deletedAt!: Date | null;
 }
 
-@ObjectType({ description: 'One product line of a purchase.' })
+@ObjectType({ simpleResolvers: true, description: 'One product line of a purchase.' })
 @Entity('purchase_lines')
 @Index('idx_purchase_lines_purchase', ['purchaseId'])
 @Index('idx_purchase_lines_product', ['productId'])

@@ -1,0 +1,33 @@
+import { registerDecorator, validate, type ValidationError, type ValidationOptions } from 'class-validator';
+
+/** A YYYY-MM-DD calendar date that is real and not in the future (birth dates). */
+export function IsPastCalendarDate(options?: ValidationOptions) {
+  return (object: object, propertyName: string) =>
+    registerDecorator({
+      name: 'isPastCalendarDate',
+      target: object.constructor,
+      propertyName,
+      options: { message: `${propertyName} must be a real date (YYYY-MM-DD) not in the future`, ...options },
+      validator: {
+        validate(value: unknown) {
+          if (value == null) return true;
+          if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+          const d = new Date(`${value}T00:00:00Z`);
+          return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(value) && d.getTime() <= Date.now() && d.getUTCFullYear() >= 1900;
+        },
+      },
+    });
+}
+
+/** Validates one object (e.g. an import row) and returns readable messages, empty when valid. */
+export async function validationMessages(obj: object): Promise<string[]> {
+  const errors = await validate(obj, { forbidUnknownValues: false });
+  return flatten(errors);
+}
+
+function flatten(errors: ValidationError[], prefix = ''): string[] {
+  return errors.flatMap((e) => [
+    ...Object.values(e.constraints ?? {}).map((m) => (prefix ? `${prefix}.${m}` : m)),
+    ...flatten(e.children ?? [], prefix ? `${prefix}.${e.property}` : e.property),
+  ]);
+}

@@ -1,0 +1,56 @@
+import DataLoader from 'dataloader';
+import type { Logger } from 'pino';
+import { byIdLoader, groupLoader, LoaderCache } from './common/loaders';
+import type { ConnectionResult, PageArgs } from './common/pagination';
+import type { SqlStats } from './common/sql-stats';
+import type { Product } from './modules/catalog/product.entity';
+import type { Customer } from './modules/customer/customer.entity';
+import type { Feedback } from './modules/feedback/feedback.entity';
+import type { FeedbackFilter } from './modules/feedback/feedback.inputs';
+import type { Purchase, PurchaseLine } from './modules/purchase/purchase.entity';
+import type { PurchaseFilter, PurchaseOrder } from './modules/purchase/purchase.inputs';
+import type { Services } from './services';
+
+/** Per-request DataLoaders: each relation is one batched query per tick, whatever the page size. */
+export class Loaders {
+  private readonly cache = new LoaderCache();
+  constructor(private readonly s: Services) {}
+
+  get customer(): DataLoader<number, Customer | null> {
+    return this.cache.get('customer', () => byIdLoader((ids) => this.s.customers.byIds(ids, true)));
+  }
+  get product(): DataLoader<number, Product | null> {
+    return this.cache.get('product', () => byIdLoader((ids) => this.s.products.byIds(ids)));
+  }
+  get purchase(): DataLoader<number, Purchase | null> {
+    return this.cache.get('purchase', () => byIdLoader((ids) => this.s.purchases.byIds(ids)));
+  }
+  get feedback(): DataLoader<number, Feedback | null> {
+    return this.cache.get('feedback', () => byIdLoader((ids) => this.s.feedback.byIds(ids)));
+  }
+  get linesOfPurchase(): DataLoader<number, PurchaseLine[]> {
+    return this.cache.get('linesOfPurchase', () => groupLoader((ids) => this.s.purchases.linesOf(ids), (l) => l.purchaseId));
+  }
+  purchasesOfCustomer(filter: PurchaseFilter | undefined, order: PurchaseOrder | undefined, page: PageArgs): DataLoader<number, ConnectionResult<Purchase>> {
+    return this.cache.get(`purchasesOfCustomer:${JSON.stringify([filter, order, page])}`, () =>
+      newLoader((ids) => this.s.purchases.pagesForCustomers(ids, filter, order, page)),
+    );
+  }
+  feedbackOfCustomer(filter: FeedbackFilter | undefined, page: PageArgs): DataLoader<number, ConnectionResult<Feedback>> {
+    return this.cache.get(`feedbackOfCustomer:${JSON.stringify([filter, page])}`, () =>
+      newLoader((ids) => this.s.feedback.pagesForCustomers(ids, filter, page)),
+    );
+  }
+}
+
+function newLoader<V>(batch: (ids: readonly number[]) => Promise<V[]>): DataLoader<number, V> {
+  return new DataLoader<number, V>(batch);
+}
+
+export interface Context {
+  requestId: string;
+  services: Services;
+  loaders: Loaders;
+  log: Logger;
+  sqlStats: SqlStats;
+}

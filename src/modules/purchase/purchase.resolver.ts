@@ -1,0 +1,70 @@
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { expectGlobalId } from '../../common/global-id';
+import { ImportResult } from '../../common/import-result';
+import { PageArgs } from '../../common/pagination';
+import type { Context } from '../../context';
+import { Product } from '../catalog/product.entity';
+import { Customer } from '../customer/customer.entity';
+import { PurchaseConnection } from '../customer/customer.resolver';
+import { Purchase, PurchaseLine, PurchaseStatus } from './purchase.entity';
+import { CreatePurchaseInput, ImportPurchasesInput, PurchaseFilter, PurchaseOrder } from './purchase.inputs';
+
+@Resolver(() => Purchase)
+export class PurchaseResolver {
+  @Query(() => PurchaseConnection)
+  purchases(
+    @Args(() => PageArgs) page: PageArgs,
+    @Arg('filter', () => PurchaseFilter, { nullable: true }) filter: PurchaseFilter | undefined,
+    @Arg('orderBy', () => PurchaseOrder, { nullable: true }) orderBy: PurchaseOrder | undefined,
+    @Ctx() { services }: Context,
+  ) {
+    return services.purchases.list(filter, orderBy, page);
+  }
+
+  @Query(() => Purchase, { nullable: true })
+  purchase(@Arg('id', () => ID) id: string, @Ctx() { loaders }: Context) {
+    return loaders.purchase.load(expectGlobalId(id, 'Purchase')).then((p) => (p && !p.deletedAt ? p : null));
+  }
+
+  @FieldResolver(() => Customer)
+  customer(@Root() p: Purchase, @Ctx() { loaders }: Context) {
+    return loaders.customer.load(p.customerId);
+  }
+
+  @FieldResolver(() => [PurchaseLine])
+  lines(@Root() p: Purchase, @Ctx() { loaders }: Context) {
+    return loaders.linesOfPurchase.load(p.id);
+  }
+
+  @Mutation(() => Purchase, { description: 'Creates a purchase with its lines in one transaction; totals are computed here.' })
+  createPurchase(@Arg('input', () => CreatePurchaseInput) input: CreatePurchaseInput, @Ctx() { services }: Context) {
+    return services.purchases.create(input);
+  }
+
+  @Mutation(() => Purchase)
+  updatePurchaseStatus(
+    @Arg('id', () => ID) id: string,
+    @Arg('status', () => PurchaseStatus) status: PurchaseStatus,
+    @Ctx() { services }: Context,
+  ) {
+    return services.purchases.setStatus(expectGlobalId(id, 'Purchase'), status);
+  }
+
+  @Mutation(() => Purchase)
+  deletePurchase(@Arg('id', () => ID) id: string, @Ctx() { services }: Context) {
+    return services.purchases.softDelete(expectGlobalId(id, 'Purchase'));
+  }
+
+  @Mutation(() => ImportResult, { description: 'Bulk purchases with a result per row; each row is all-or-nothing.' })
+  importPurchases(@Arg('input', () => ImportPurchasesInput) input: ImportPurchasesInput, @Ctx() { services }: Context) {
+    return services.purchases.importRows(input.rows);
+  }
+}
+
+@Resolver(() => PurchaseLine)
+export class PurchaseLineResolver {
+  @FieldResolver(() => Product)
+  product(@Root() line: PurchaseLine, @Ctx() { loaders }: Context) {
+    return loaders.product.load(line.productId);
+  }
+}

@@ -1,0 +1,51 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
+import { buildSchema } from 'type-graphql';
+import { ProductResolver } from './modules/catalog/product.resolver';
+import { CustomerResolver } from './modules/customer/customer.resolver';
+import { FeedbackResolver } from './modules/feedback/feedback.resolver';
+import { NodeResolver } from './modules/node/node.resolver';
+import { PurchaseLineResolver, PurchaseResolver } from './modules/purchase/purchase.resolver';
+
+export const resolvers = [NodeResolver, CustomerResolver, ProductResolver, PurchaseResolver, PurchaseLineResolver, FeedbackResolver] as const;
+
+let built: Promise<GraphQLSchema> | null = null;
+
+/** The executable schema (built once per process; type-graphql metadata is global anyway). */
+export function getSchema(): Promise<GraphQLSchema> {
+  built ??= buildSchema({
+    resolvers: resolvers as unknown as [Function, ...Function[]],
+    validate: { forbidUnknownValues: false },
+    emitSchemaFile: false,
+  });
+  return built;
+}
+
+export const SCHEMA_FILE = join(__dirname.replace(/[\\/]dist([\\/]|$)/, '$1'), '..', 'schema.graphql');
+
+/** The contract as SDL: sorted so that moving code around does not change it. */
+export async function printContract(): Promise<string> {
+  return `${printSchema(lexicographicSortSchema(await getSchema()))}\n`;
+}
+
+export async function emitSchemaFile(): Promise<string> {
+  writeFileSync(SCHEMA_FILE, await printContract());
+  return SCHEMA_FILE;
+}
+
+/** A short description of where schema.graphql and the code differ, or null when they agree. */
+export async function schemaDrift(): Promise<string | null> {
+  const expected = await printContract();
+  let actual = '';
+  try {
+    actual = readFileSync(SCHEMA_FILE, 'utf8');
+  } catch {
+    return 'schema.graphql is missing';
+  }
+  if (actual === expected) return null;
+  const a = actual.split('\n');
+  const e = expected.split('\n');
+  const i = e.findIndex((line, n) => line !== a[n]);
+  return `first difference at line ${i + 1}:\n  file: ${a[i] ?? '<end>'}\n  code: ${e[i] ?? '<end>'}`;
+}

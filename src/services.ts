@@ -1,0 +1,18 @@
+import type { DataSource } from 'typeorm';
+import { ProductService } from './modules/catalog/product.service';
+import { CustomerService } from './modules/customer/customer.service';
+import { FeedbackService } from './modules/feedback/feedback.service';
+import { PurchaseService } from './modules/purchase/purchase.service';
+
+/** The stateless services of one process, built once at start-up around the DataSource. */
+export function createServices(ds: DataSource) {
+  return {
+    ds,
+    customers: new CustomerService(ds),
+    products: new ProductService(ds),
+    purchases: new PurchaseService(ds),
+    feedback: new FeedbackService(ds),
+  };
+}
+
+export type Services = ReturnType<typeof createServices>;

@@ -1,0 +1,61 @@
+import 'reflect-metadata';
+import type { AddressInfo } from 'node:net';
+import type { DataSource } from 'typeorm';
+import { loadConfig } from '../../src/config';
+import { openDatabase } from '../../src/db/database';
+import { createScratchDatabase } from '../../src/db/scratch';
+import { createLogger } from '../../src/logger';
+import { createApp, type App } from '../../src/server';
+
+/** Which database the suite runs on: MariaDB/MySQL when DATABASE_URL says so, SQLite otherwise. */
+export const dbKind: 'mysql' | 'sqlite' = process.env.DATABASE_URL?.startsWith('mysql') || process.env.DATABASE_URL?.startsWith('mariadb') ? 'mysql' : 'sqlite';
+
+export interface GqlResult<T = any> {
+  status: number;
+  data?: T;
+  errors?: { message: string; path?: string[]; extensions?: { code?: string; [k: string]: unknown } }[];
+  extensions?: { sql?: { statements: number; dbMs: number }; [k: string]: unknown };
+}
+
+export interface TestApp {
+  url: string;
+  ds: DataSource;
+  app: App;
+  gql<T = any>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GqlResult<T>>;
+  close(): Promise<void>;
+}
+
+/** A real server on a random port over a fresh scratch database (migrated, empty). */
+export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const { db, drop } = await createScratchDatabase(dbKind, process.env.DATABASE_URL);
+  const ds = await openDatabase(db);
+  const config = loadConfig({ NODE_ENV: 'test', SQL_STATS: 'true', PLAYGROUND: 'off', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', SHUTDOWN_GRACE_MS: '1000', ...env });
+  const app = await createApp(config, ds, createLogger(config.logLevel));
+  await new Promise<void>((resolve) => app.http.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(app.http.address() as AddressInfo).port}`;
+  return {
+    url,
+    ds,
+    app,
+    async gql(query, variables, headers = {}) {
+      const res = await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ query, variables }),
+      });
+      const body = (await res.json()) as GqlResult;
+      return { ...body, status: res.status };
+    },
+    async close() {
+      await app.stop();
+      await ds.destroy();
+      await drop();
+    },
+  };
+}
+
+/** Fails with the server's errors when an operation that should succeed did not. */
+export function ok<T>(r: GqlResult<T>): T {
+  if (r.errors?.length || !r.data) throw new Error(`GraphQL errors: ${JSON.stringify(r.errors)}`);
+  return r.data;
+}
