@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { byIdLoader, groupLoader, LoaderCache } from './common/loaders';
 import type { ConnectionResult, PageArgs } from './common/pagination';
 import type { SqlStats } from './common/sql-stats';
+import { AnalyticsLoaders } from './modules/analytics/analytics.loaders';
 import type { Product } from './modules/catalog/product.entity';
 import type { Customer } from './modules/customer/customer.entity';
 import type { Feedback } from './modules/feedback/feedback.entity';
@@ -14,7 +15,13 @@ import type { Services } from './services';
 /** Per-request DataLoaders: each relation is one batched query per tick, whatever the page size. */
 export class Loaders {
   private readonly cache = new LoaderCache();
+  private analyticsLoaders: AnalyticsLoaders | null = null;
   constructor(private readonly s: Services) {}
+
+  get analytics(): AnalyticsLoaders {
+    this.analyticsLoaders ??= new AnalyticsLoaders(this.s.analytics);
+    return this.analyticsLoaders;
+  }
 
   get customer(): DataLoader<number, Customer | null> {
     return this.cache.get('customer', () => byIdLoader((ids) => this.s.customers.byIds(ids, true)));

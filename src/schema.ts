@@ -2,13 +2,14 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
+import { AnalyticsQueryResolver, CustomerAnalyticsResolver } from './modules/analytics/analytics.resolver';
 import { ProductResolver } from './modules/catalog/product.resolver';
 import { CustomerResolver } from './modules/customer/customer.resolver';
 import { FeedbackResolver } from './modules/feedback/feedback.resolver';
 import { NodeResolver } from './modules/node/node.resolver';
 import { PurchaseLineResolver, PurchaseResolver } from './modules/purchase/purchase.resolver';
 
-export const resolvers = [NodeResolver, CustomerResolver, ProductResolver, PurchaseResolver, PurchaseLineResolver, FeedbackResolver] as const;
+export const resolvers = [NodeResolver, CustomerResolver, ProductResolver, PurchaseResolver, PurchaseLineResolver, FeedbackResolver, CustomerAnalyticsResolver, AnalyticsQueryResolver] as const;
 
 let built: Promise<GraphQLSchema> | null = null;
 

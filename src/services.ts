@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { AnalyticsService } from './modules/analytics/analytics.service';
 import { ProductService } from './modules/catalog/product.service';
 import { CustomerService } from './modules/customer/customer.service';
 import { FeedbackService } from './modules/feedback/feedback.service';
@@ -12,6 +13,7 @@ export function createServices(ds: DataSource) {
     products: new ProductService(ds),
     purchases: new PurchaseService(ds),
     feedback: new FeedbackService(ds),
+    analytics: new AnalyticsService(ds),
   };
 }
 

@@ -1,0 +1,160 @@
+import type { DataSource } from 'typeorm';
+import { inList } from '../../common/sql';
+import { dialectOf, type Dialect } from '../../db/dialect';
+import type { DataVersion } from './model-store';
+
+export const DAY_MS = 86_400_000;
+
+/** Analytics see purchases up to the end of the asOf day (lifetimes' observation_period_end). */
+export const cutoffOf = (asOf: Date) => new Date(Math.floor(asOf.getTime() / DAY_MS) * DAY_MS + DAY_MS);
+
+export interface PopulationRow {
+  id: number;
+  birthDate: string | null;
+  annualIncome: number | null;
+  country: string | null;
+  purchaseCount: number;
+  totalCents: number;
+  firstAt: number | null;
+  lastAt: number | null;
+}
+
+export interface SpendPoint {
+  customerId: number;
+  at: number;
+  cents: number;
+}
+
+/**
+ * The SQL that feeds the analytics: every query is one statement for a whole page (IN (...)) or for the
+ * whole population (GROUP BY), never one per customer.
+ */
+export class AnalyticsData {
+  readonly dialect: Dialect;
+  constructor(private readonly ds: DataSource) {
+    this.dialect = dialectOf(ds);
+  }
+
+  private completed(alias = 'p') {
+    return `${alias}.status = 'COMPLETED' AND ${alias}.deleted_at IS NULL`;
+  }
+
+  async version(): Promise<DataVersion> {
+    const [r] = await this.ds.query(
+      `SELECT (SELECT COUNT(*) FROM customers WHERE deleted_at IS NULL) AS c, (SELECT COUNT(*) FROM purchases) AS p, ` +
+        `(SELECT COUNT(*) FROM products) AS n, (SELECT MAX(updated_at) FROM products) AS u`,
+    );
+    return { customers: Number(r.c), purchases: Number(r.p), products: Number(r.n), productsUpdatedAt: String(r.u ?? '') };
+  }
+
+  /** Purchase statistics of every customer as of a date (live: the denormalised columns). */
+  async population(asOf: Date | null): Promise<PopulationRow[]> {
+    const rows: Record<string, unknown>[] = asOf
+      ? await this.ds.query(
+          `SELECT c.id, c.birth_date AS bd, c.annual_income AS inc, c.country AS country, s.n, s.total, s.first_at, s.last_at FROM customers c ` +
+            `LEFT JOIN (SELECT p.customer_id, COUNT(*) AS n, SUM(p.total_cents) AS total, MIN(p.purchased_at) AS first_at, MAX(p.purchased_at) AS last_at ` +
+            `FROM purchases p WHERE ${this.completed()} AND p.purchased_at < ? GROUP BY p.customer_id) s ON s.customer_id = c.id WHERE c.deleted_at IS NULL`,
+          [this.dialect.date(cutoffOf(asOf))],
+        )
+      : await this.ds.query(
+          `SELECT c.id, c.birth_date AS bd, c.annual_income AS inc, c.country AS country, c.purchase_count AS n, c.total_spent_cents AS total, ` +
+            `c.first_purchase_at AS first_at, c.last_purchase_at AS last_at FROM customers c WHERE c.deleted_at IS NULL`,
+        );
+    return rows.map((r) => ({
+      id: Number(r.id),
+      birthDate: r.bd == null ? null : r.bd instanceof Date ? r.bd.toISOString().slice(0, 10) : String(r.bd).slice(0, 10),
+      annualIncome: r.inc == null ? null : Number(r.inc),
+      country: (r.country as string | null) ?? null,
+      purchaseCount: Number(r.n ?? 0),
+      totalCents: Number(r.total ?? 0),
+      firstAt: this.dialect.readDate(r.first_at)?.getTime() ?? null,
+      lastAt: this.dialect.readDate(r.last_at)?.getTime() ?? null,
+    }));
+  }
+
+  /** Purchase statistics of some customers as of a date, in one GROUP BY. */
+  async stats(ids: readonly number[], asOf: Date): Promise<{ id: number; purchaseCount: number; totalCents: number; firstAt: number | null; lastAt: number | null }[]> {
+    const w = inList('p.customer_id', ids);
+    const rows: Record<string, unknown>[] = await this.ds.query(
+      `SELECT p.customer_id AS cid, COUNT(*) AS n, SUM(p.total_cents) AS total, MIN(p.purchased_at) AS first_at, MAX(p.purchased_at) AS last_at ` +
+        `FROM purchases p WHERE ${w.sql} AND ${this.completed()} AND p.purchased_at < ? GROUP BY p.customer_id`,
+      [...w.params, this.dialect.date(cutoffOf(asOf))],
+    );
+    return rows.map((r) => ({
+      id: Number(r.cid), purchaseCount: Number(r.n), totalCents: Number(r.total),
+      firstAt: this.dialect.readDate(r.first_at)?.getTime() ?? null, lastAt: this.dialect.readDate(r.last_at)?.getTime() ?? null,
+    }));
+  }
+
+  /** Spend per customer and purchase day up to asOf (for BG/NBD summaries); all customers when ids is null. */
+  async dailySpend(ids: readonly number[] | null, asOf: Date): Promise<SpendPoint[]> {
+    const day = this.dialect.day('p.purchased_at');
+    const w = ids ? inList('p.customer_id', ids) : null;
+    const rows: { cid: number; d: string; cents: number }[] = await this.ds.query(
+      `SELECT p.customer_id AS cid, ${day} AS d, SUM(p.total_cents) AS cents FROM purchases p WHERE ${this.completed()} AND p.purchased_at < ?` +
+        `${w ? ` AND ${w.sql}` : ''} GROUP BY p.customer_id, ${day}`,
+      [this.dialect.date(cutoffOf(asOf)), ...(w?.params ?? [])],
+    );
+    return rows.map((r) => ({ customerId: Number(r.cid), at: Date.parse(`${String(r.d)}T00:00:00Z`), cents: Number(r.cents) }));
+  }
+
+  /** Spend per customer and month over the `months` full months before asOf. */
+  async monthlySpend(ids: readonly number[], asOf: Date, months: number): Promise<SpendPoint[]> {
+    const month = this.dialect.month('p.purchased_at');
+    const from = new Date(Date.UTC(asOf.getUTCFullYear(), asOf.getUTCMonth() - months, 1));
+    const w = inList('p.customer_id', ids);
+    const rows: { cid: number; m: string; cents: number }[] = await this.ds.query(
+      `SELECT p.customer_id AS cid, ${month} AS m, SUM(p.total_cents) AS cents FROM purchases p WHERE ${w.sql} AND ${this.completed()} ` +
+        `AND p.purchased_at >= ? AND p.purchased_at < ? GROUP BY p.customer_id, ${month}`,
+      [...w.params, this.dialect.date(from), this.dialect.date(cutoffOf(asOf))],
+    );
+    return rows.map((r) => ({ customerId: Number(r.cid), at: Date.parse(`${String(r.m)}-15T00:00:00Z`), cents: Number(r.cents) }));
+  }
+
+  /** What each customer bought (product, quantity, when) up to asOf. */
+  async history(ids: readonly number[], asOf: Date): Promise<{ customerId: number; productId: number; quantity: number; at: number }[]> {
+    const w = inList('p.customer_id', ids);
+    const rows: Record<string, unknown>[] = await this.ds.query(
+      `SELECT p.customer_id AS cid, l.product_id AS pid, l.quantity AS q, p.purchased_at AS at FROM purchases p JOIN purchase_lines l ON l.purchase_id = p.id ` +
+        `WHERE ${w.sql} AND ${this.completed()} AND p.purchased_at < ?`,
+      [...w.params, this.dialect.date(cutoffOf(asOf))],
+    );
+    return rows.map((r) => ({ customerId: Number(r.cid), productId: Number(r.pid), quantity: Number(r.q), at: this.dialect.readDate(r.at)!.getTime() }));
+  }
+
+  /** Feedback of customers up to asOf. */
+  async feedback(ids: readonly number[] | null, asOf: Date): Promise<{ customerId: number; score: number; issue: string | null; at: number; channel: string }[]> {
+    const w = ids ? inList('f.customer_id', ids) : null;
+    const rows: Record<string, unknown>[] = await this.ds.query(
+      `SELECT f.customer_id AS cid, f.score, f.issue, f.created_at AS at, f.channel FROM feedback f WHERE f.deleted_at IS NULL AND f.created_at < ?${w ? ` AND ${w.sql}` : ''}`,
+      [this.dialect.date(cutoffOf(asOf)), ...(w?.params ?? [])],
+    );
+    return rows.map((r) => ({
+      customerId: Number(r.cid), score: Number(r.score), issue: (r.issue as string | null) ?? null, at: this.dialect.readDate(r.at)!.getTime(), channel: String(r.channel),
+    }));
+  }
+
+  /** Baskets of COMPLETED purchases: product ids, or category names with level CATEGORY. */
+  async baskets(level: 'PRODUCT' | 'CATEGORY', asOf: Date): Promise<{ purchaseId: number; item: string | number }[]> {
+    const item = level === 'PRODUCT' ? 'l.product_id' : 'pr.category';
+    const rows: Record<string, unknown>[] = await this.ds.query(
+      `SELECT l.purchase_id AS pid, ${item} AS item FROM purchase_lines l JOIN purchases p ON p.id = l.purchase_id ` +
+        `${level === 'CATEGORY' ? 'JOIN products pr ON pr.id = l.product_id ' : ''}WHERE ${this.completed()} AND p.purchased_at < ? ORDER BY l.purchase_id`,
+      [this.dialect.date(cutoffOf(asOf))],
+    );
+    return rows.map((r) => ({ purchaseId: Number(r.pid), item: level === 'PRODUCT' ? Number(r.item) : String(r.item) }));
+  }
+
+  /** Units sold per month for a product or a category. */
+  async monthlyUnits(target: { productId?: number; category?: string }, asOf: Date, months: number): Promise<{ at: number; units: number }[]> {
+    const month = this.dialect.month('p.purchased_at');
+    const from = new Date(Date.UTC(asOf.getUTCFullYear(), asOf.getUTCMonth() - months, 1));
+    const cond = target.productId != null ? 'l.product_id = ?' : 'pr.category = ?';
+    const rows: Record<string, unknown>[] = await this.ds.query(
+      `SELECT ${month} AS m, SUM(l.quantity) AS units FROM purchase_lines l JOIN purchases p ON p.id = l.purchase_id JOIN products pr ON pr.id = l.product_id ` +
+        `WHERE ${cond} AND ${this.completed()} AND p.purchased_at >= ? AND p.purchased_at < ? GROUP BY ${month}`,
+      [target.productId ?? target.category, this.dialect.date(from), this.dialect.date(cutoffOf(asOf))],
+    );
+    return rows.map((r) => ({ at: Date.parse(`${String(r.m)}-15T00:00:00Z`), units: Number(r.units) }));
+  }
+}

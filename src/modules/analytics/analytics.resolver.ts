@@ -1,0 +1,324 @@
+import { Max, Min } from 'class-validator';
+import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, Float, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { badInput } from '../../common/errors';
+import { expectGlobalId, toGlobalId } from '../../common/global-id';
+import { fromCents } from '../../common/money';
+import { PageArgs } from '../../common/pagination';
+import type { Context } from '../../context';
+import { Customer } from '../customer/customer.entity';
+import { CustomerFilter } from '../customer/customer.inputs';
+import { AnalyticsService, DEFAULT_SEED, DEFAULT_SEGMENT_FEATURES, DEFAULT_SEGMENT_K } from './analytics.service';
+import {
+  AnalyticsSummaryRow, AssociationRules, AtRiskCustomer, CustomerAnalyticsRow, CustomerLifetime, CustomerRfm, CustomerSatisfaction, CustomerSegment,
+  CustomerValue, DemandForecast, LifetimeModel, PainPoint, ProductRecommendation, RuleItemLevel, SatisfactionPeriod, SegmentFeature, Segmentation,
+  SpendForecast, SummaryGroupBy,
+} from './analytics.types';
+import { parseAsOf } from './as-of';
+import { bgNbdProbabilityAlive } from './lifetime';
+import { CustomerAnalyticsConnection } from './customer-analytics.connection';
+
+const AS_OF = { nullable: true, description: 'Date (YYYY-MM-DD) or date-time the analytics are computed as of; default now.' } as const;
+
+/** The analytic fields of a customer: each one lazy and batched through the request's loaders. */
+@Resolver(() => Customer)
+export class CustomerAnalyticsResolver {
+  private async statsOf(c: Customer, asOf: Date | null, ctx: Context) {
+    return asOf ? (await ctx.loaders.analytics.stats(asOf).load(c.id))! : AnalyticsService.statsFromCustomer(c);
+  }
+
+  @FieldResolver(() => CustomerValue)
+  async value(@Root() c: Customer, @Arg('asOf', () => String, AS_OF) asOfArg: string | undefined, @Ctx() ctx: Context) {
+    const asOf = parseAsOf(asOfArg);
+    const version = await ctx.loaders.analytics.version();
+    const [stats, pop] = await Promise.all([this.statsOf(c, asOf, ctx), ctx.services.analytics.population(version, asOf)]);
+    return ctx.services.analytics.value(stats, pop.value, asOf ?? pop.asOf);
+  }
+
+  @FieldResolver(() => CustomerRfm, { nullable: true, description: 'null for a customer without purchases.' })
+  async rfm(@Root() c: Customer, @Arg('asOf', () => String, AS_OF) asOfArg: string | undefined, @Ctx() ctx: Context) {
+    const asOf = parseAsOf(asOfArg);
+    const version = await ctx.loaders.analytics.version();
+    const [stats, pop] = await Promise.all([this.statsOf(c, asOf, ctx), ctx.services.analytics.population(version, asOf)]);
+    return ctx.services.analytics.rfm(stats, pop.value, asOf ?? pop.asOf);
+  }
+
+  @FieldResolver(() => CustomerLifetime, { nullable: true, description: 'null without purchases or when the model could not be fitted.' })
+  async lifetime(
+    @Root() c: Customer,
+    @Arg('horizonDays', () => Int, { defaultValue: 365 }) horizonDays: number,
+    @Arg('asOf', () => String, AS_OF) asOfArg: string | undefined,
+    @Ctx() ctx: Context,
+  ) {
+    if (horizonDays < 1 || horizonDays > 3650) throw badInput('horizonDays must be from 1 to 3650');
+    const version = await ctx.loaders.analytics.version();
+    const model = await ctx.services.analytics.lifetime(version, parseAsOf(asOfArg));
+    const summary = await ctx.loaders.analytics.lifetimeSummary(model.asOf).load(c.id);
+    return ctx.services.analytics.lifetimeOf(summary, model.value, horizonDays, model.asOf);
+  }
+
+  @FieldResolver(() => CustomerSatisfaction)
+  async satisfaction(@Root() c: Customer, @Arg('asOf', () => String, AS_OF) asOfArg: string | undefined, @Ctx() ctx: Context) {
+    const asOf = parseAsOf(asOfArg) ?? startOfMinute();
+    return ctx.services.analytics.satisfactionOf(await ctx.loaders.analytics.feedback(asOf).load(c.id), asOf);
+  }
+
+  @FieldResolver(() => CustomerSegment, { nullable: true, description: `Segment in the default segmentation (k = ${DEFAULT_SEGMENT_K} on ${DEFAULT_SEGMENT_FEATURES.join(', ')}).` })
+  async segment(@Root() c: Customer, @Ctx() ctx: Context) {
+    const version = await ctx.loaders.analytics.version();
+    const m = await ctx.services.analytics.segments(version, DEFAULT_SEGMENT_K, DEFAULT_SEGMENT_FEATURES, DEFAULT_SEED, 10);
+    return ctx.services.analytics.segmentOf(c, m.value, m.asOf);
+  }
+
+  @FieldResolver(() => SpendForecast)
+  async forecast(
+    @Root() c: Customer,
+    @Arg('horizonMonths', () => Int, { defaultValue: 3 }) horizonMonths: number,
+    @Arg('asOf', () => String, AS_OF) asOfArg: string | undefined,
+    @Ctx() ctx: Context,
+  ) {
+    if (horizonMonths < 1 || horizonMonths > 24) throw badInput('horizonMonths must be from 1 to 24');
+    const asOf = parseAsOf(asOfArg) ?? startOfMinute();
+    const points = await ctx.loaders.analytics.monthlySpend(asOf, 24).load(c.id);
+    return ctx.services.analytics.forecastOf(points, c.firstPurchaseAt?.getTime() ?? null, asOf, horizonMonths, 24);
+  }
+
+  @FieldResolver(() => [ProductRecommendation])
+  async recommendations(
+    @Root() c: Customer,
+    @Arg('limit', () => Int, { defaultValue: 5 }) limit: number,
+    @Arg('excludePurchased', { defaultValue: true }) excludePurchased: boolean,
+    @Ctx() ctx: Context,
+  ) {
+    if (limit < 1 || limit > 50) throw badInput('limit must be from 1 to 50');
+    const asOf = startOfMinute();
+    const version = await ctx.loaders.analytics.version();
+    const [catalogue, history] = await Promise.all([ctx.services.analytics.productCatalogue(version), ctx.loaders.analytics.history(asOf).load(c.id)]);
+    return ctx.services.analytics.recommendationsOf(history, catalogue, undefined, { limit, excludePurchased, asOf });
+  }
+}
+
+@ArgsType()
+class RuleArgs {
+  @Field(() => Float, { defaultValue: 0.01 }) minSupport!: number;
+  @Field(() => Float, { defaultValue: 0.3 }) minConfidence!: number;
+  @Field(() => Float, { defaultValue: 0 }) minLift!: number;
+  @Field(() => Int, { defaultValue: 10 }) maxLength!: number;
+  @Field(() => RuleItemLevel, { defaultValue: RuleItemLevel.PRODUCT }) level!: RuleItemLevel;
+  @Field(() => Int, { defaultValue: 20, description: 'How many rules to return (highest lift first).' })
+  @Min(0)
+  @Max(1000, { message: 'first must be at most 1000' })
+  first!: number;
+  @Field(() => String, AS_OF) asOf?: string;
+}
+
+/** Population analytics: segments, rules, lifetime model, satisfaction and the BI read models. */
+@Resolver()
+export class AnalyticsQueryResolver {
+  @Query(() => Segmentation, { description: 'K-means segments (k-means++, seeded restarts, best inertia) on standardized features.' })
+  async segments(
+    @Arg('k', () => Int, { defaultValue: DEFAULT_SEGMENT_K }) k: number,
+    @Arg('features', () => [SegmentFeature], { nullable: true }) features: SegmentFeature[] | undefined,
+    @Arg('seed', () => Int, { defaultValue: DEFAULT_SEED }) seed: number,
+    @Arg('restarts', () => Int, { defaultValue: 10 }) restarts: number,
+    @Ctx() ctx: Context,
+  ) {
+    const version = await ctx.loaders.analytics.version();
+    const m = await ctx.services.analytics.segments(version, k, features?.length ? features : DEFAULT_SEGMENT_FEATURES, seed, restarts);
+    return ctx.services.analytics.segmentationResult(m);
+  }
+
+  @Query(() => AssociationRules, { description: 'Association rules X => {y} over purchase baskets (arules semantics).' })
+  async associationRules(@Args(() => RuleArgs) args: RuleArgs, @Ctx() ctx: Context) {
+    const version = await ctx.loaders.analytics.version();
+    return ctx.services.analytics.associationRules(version, { ...args, asOf: parseAsOf(args.asOf) });
+  }
+
+  @Query(() => LifetimeModel, { description: 'BG/NBD and Gamma-Gamma fitted by maximum likelihood on all customers (weeks).' })
+  async lifetimeModel(@Arg('asOf', () => String, AS_OF) asOfArg: string | undefined, @Ctx() ctx: Context) {
+    const version = await ctx.loaders.analytics.version();
+    return ctx.services.analytics.lifetimeModelResult(await ctx.services.analytics.lifetime(version, parseAsOf(asOfArg)));
+  }
+
+  @Query(() => [PainPoint], { description: 'Issues of unsatisfied feedback (score <= 2), most reported first.' })
+  painPoints(
+    @Arg('first', () => Int, { defaultValue: 10 }) first: number,
+    @Arg('periodDays', () => Int, { defaultValue: 30 }) periodDays: number,
+    @Arg('asOf', () => String, AS_OF) asOfArg: string | undefined,
+    @Ctx() ctx: Context,
+  ) {
+    if (first < 0 || first > 100) throw badInput('first must be from 0 to 100');
+    if (periodDays < 1 || periodDays > 366) throw badInput('periodDays must be from 1 to 366');
+    return ctx.services.analytics.painPoints(parseAsOf(asOfArg) ?? new Date(), periodDays, first);
+  }
+
+  @Query(() => [SatisfactionPeriod], { description: 'Average score and satisfied ratio by month, channel, country, segment or RFM segment.' })
+  async satisfactionSummary(
+    @Arg('groupBy', () => SummaryGroupBy, { defaultValue: SummaryGroupBy.MONTH }) groupBy: SummaryGroupBy,
+    @Arg('asOf', () => String, AS_OF) asOfArg: string | undefined,
+    @Ctx() ctx: Context,
+  ) {
+    const asOf = parseAsOf(asOfArg) ?? new Date();
+    return ctx.services.analytics.satisfactionSummary(groupBy, asOf, () => customerGroups(groupBy, ctx));
+  }
+
+  @Query(() => DemandForecast, { description: 'Units per month of a product or a category, and the next months by linear trend.' })
+  demandForecast(
+    @Arg('productId', () => ID, { nullable: true }) productId: string | undefined,
+    @Arg('category', () => String, { nullable: true }) category: string | undefined,
+    @Arg('horizonMonths', () => Int, { defaultValue: 3 }) horizonMonths: number,
+    @Arg('asOf', () => String, AS_OF) asOfArg: string | undefined,
+    @Ctx() ctx: Context,
+  ) {
+    if (!productId === !category) throw badInput('pass exactly one of productId or category');
+    if (horizonMonths < 1 || horizonMonths > 24) throw badInput('horizonMonths must be from 1 to 24');
+    return ctx.services.analytics.demandForecast(
+      productId ? { productId: expectGlobalId(productId, 'Product', 'productId') } : { category },
+      parseAsOf(asOfArg) ?? new Date(),
+      horizonMonths,
+    );
+  }
+
+  @Query(() => [AtRiskCustomer], { description: 'Customers ranked by churn risk x value at stake, with the next best action.' })
+  async atRiskCustomers(@Arg('first', () => Int, { defaultValue: 20 }) first: number, @Ctx() ctx: Context) {
+    if (first < 1 || first > 100) throw badInput('first must be from 1 to 100');
+    const version = await ctx.loaders.analytics.version();
+    const model = await ctx.services.analytics.lifetime(version, null);
+    const top = model.value.atRisk;
+    const customers = await ctx.loaders.customer.loadMany(top.map((t) => t.customerId));
+    const rows = top.flatMap((t, i) => {
+      const c = customers[i];
+      return c && !(c instanceof Error) && !c.deletedAt ? [{ t, c }] : [];
+    }).slice(0, first);
+    const asOf = startOfMinute();
+    const feedback = await ctx.loaders.analytics.feedback(asOf).loadMany(rows.map((r) => r.c.id));
+    return rows.map(({ t, c }, i) => {
+      const fb = feedback[i];
+      const sat = fb instanceof Error ? null : ctx.services.analytics.satisfactionOf(fb, asOf);
+      return {
+        customer: c, churnRisk: t.churnRisk, value: t.value, priority: t.churnRisk * t.value,
+        nextBestAction: ctx.services.analytics.nextBestAction(c, sat, t.churnRisk, t.value),
+      };
+    });
+  }
+
+  @Query(() => CustomerAnalyticsConnection, { description: 'One flat row per customer with every scalar analytic (for BI tools).' })
+  async customerAnalytics(
+    @Args(() => PageArgs) page: PageArgs,
+    @Arg('filter', () => CustomerFilter, { nullable: true }) filter: CustomerFilter | undefined,
+    @Ctx() ctx: Context,
+  ) {
+    const conn = await ctx.services.customers.list(filter, undefined, page);
+    const a = ctx.services.analytics;
+    const version = await ctx.loaders.analytics.version();
+    const [pop, seg, life] = await Promise.all([
+      a.population(version, null),
+      a.segments(version, DEFAULT_SEGMENT_K, DEFAULT_SEGMENT_FEATURES, DEFAULT_SEED, 10),
+      a.lifetime(version, null),
+    ]);
+    const asOf = pop.asOf;
+    const customers = conn.nodes;
+    const [summaries, feedback] = await Promise.all([
+      ctx.loaders.analytics.lifetimeSummary(life.asOf).loadMany(customers.map((c) => c.id)),
+      ctx.loaders.analytics.feedback(asOf).loadMany(customers.map((c) => c.id)),
+    ]);
+    const rows = customers.map((c, i) => {
+      const stats = AnalyticsService.statsFromCustomer(c);
+      const value = a.value(stats, pop.value, asOf);
+      const rfm = a.rfm(stats, pop.value, asOf);
+      const s = summaries[i];
+      const lifetime = a.lifetimeOf(s instanceof Error ? undefined : s, life.value, 365, life.asOf);
+      const fb = feedback[i];
+      const sat = a.satisfactionOf(fb instanceof Error ? [] : fb, asOf);
+      const segment = a.segmentOf(c, seg.value, seg.asOf);
+      const row: CustomerAnalyticsRow = {
+        customerId: toGlobalId('Customer', c.id), country: c.country, city: c.city, segmentId: segment.id, segmentLabel: segment.label,
+        rfmSegment: rfm?.segment ?? 'No purchases', rfmCode: rfm?.code ?? '000', recencyDays: rfm?.recencyDays ?? null,
+        purchaseCount: value.purchaseCount, totalSpent: value.totalSpent, averageOrderValue: value.averageOrderValue, purchaseFrequency: value.purchaseFrequency,
+        valueTier: value.tier, probabilityAlive: lifetime?.probabilityAlive ?? 0, churnRisk: lifetime?.churnRisk ?? 1, clv: lifetime?.clv ?? null,
+        averageScore: sat.averageScore, feedbackCount: sat.feedbackCount, asOf,
+      };
+      return row;
+    });
+    return { edges: conn.edges.map((e, i) => ({ cursor: e.cursor, node: rows[i] })), nodes: rows, pageInfo: conn.pageInfo, totalCount: () => conn.totalCount() };
+  }
+
+  @Query(() => [AnalyticsSummaryRow], { description: 'Customers, purchases, revenue, satisfaction and churn risk per group.' })
+  async analyticsSummary(@Arg('groupBy', () => SummaryGroupBy) groupBy: SummaryGroupBy, @Ctx() ctx: Context) {
+    const a = ctx.services.analytics;
+    const version = await ctx.loaders.analytics.version();
+    const rows = await a.data.population(null);
+    const groups = await customerGroups(groupBy, ctx, rows);
+    const life = await a.lifetime(version, null);
+    const churn = new Map<number, number>();
+    const bg = life.value.bg;
+    if (bg) for (const s of a.summaries(await a.data.dailySpend(null, life.asOf), life.asOf)) churn.set(Number(s.customerId), 1 - bgNbdProbabilityAlive(bg, s));
+    const feedback = await a.data.feedback(null, new Date());
+    const scores = new Map<number, { n: number; sum: number }>();
+    for (const f of feedback) {
+      const s = scores.get(f.customerId) ?? { n: 0, sum: 0 };
+      s.n++;
+      s.sum += f.score;
+      scores.set(f.customerId, s);
+    }
+    const acc = new Map<string, { customers: number; purchases: number; cents: number; scoreN: number; scoreSum: number; churnN: number; churnSum: number }>();
+    for (const r of rows) {
+      const g = groups.get(r.id) ?? 'unknown';
+      const x = acc.get(g) ?? { customers: 0, purchases: 0, cents: 0, scoreN: 0, scoreSum: 0, churnN: 0, churnSum: 0 };
+      x.customers++;
+      x.purchases += r.purchaseCount;
+      x.cents += r.totalCents;
+      const s = scores.get(r.id);
+      if (s) {
+        x.scoreN += s.n;
+        x.scoreSum += s.sum;
+      }
+      const c = churn.get(r.id);
+      if (c != null) {
+        x.churnN++;
+        x.churnSum += c;
+      }
+      acc.set(g, x);
+    }
+    return [...acc.entries()].sort(([p], [q]) => (p < q ? -1 : p > q ? 1 : 0)).map(([group, x]) => ({
+      group, customers: x.customers, purchases: x.purchases, revenue: fromCents(x.cents),
+      averageOrderValue: x.purchases ? fromCents(Math.round(x.cents / x.purchases)) : null,
+      averageScore: x.scoreN ? x.scoreSum / x.scoreN : null, averageChurnRisk: x.churnN ? x.churnSum / x.churnN : null,
+    }));
+  }
+
+  @Mutation(() => Int, { description: 'Drops every stored model; the next query refits on current data. Returns how many were dropped.' })
+  refreshAnalytics(@Ctx() ctx: Context) {
+    return ctx.services.analytics.store.clear();
+  }
+}
+
+/** A per-customer group label: segment, RFM segment or country (MONTH and CHANNEL group purchases instead). */
+async function customerGroups(groupBy: SummaryGroupBy, ctx: Context, population?: Awaited<ReturnType<AnalyticsService['data']['population']>>): Promise<Map<number, string>> {
+  const a = ctx.services.analytics;
+  const rows = population ?? (await a.data.population(null));
+  const version = await ctx.loaders.analytics.version();
+  const out = new Map<number, string>();
+  if (groupBy === SummaryGroupBy.SEGMENT) {
+    const seg = await a.segments(version, DEFAULT_SEGMENT_K, DEFAULT_SEGMENT_FEATURES, DEFAULT_SEED, 10);
+    for (const r of rows) {
+      const c = Object.assign(new Customer(), {
+        id: r.id, birthDate: r.birthDate, annualIncome: r.annualIncome, purchaseCount: r.purchaseCount, totalSpentCents: r.totalCents,
+        firstPurchaseAt: r.firstAt == null ? null : new Date(r.firstAt), lastPurchaseAt: r.lastAt == null ? null : new Date(r.lastAt),
+      });
+      out.set(r.id, a.segmentOf(c, seg.value, seg.asOf).label);
+    }
+  } else if (groupBy === SummaryGroupBy.RFM_SEGMENT) {
+    const pop = await a.population(version, null);
+    for (const r of rows) out.set(r.id, a.rfm({ purchaseCount: r.purchaseCount, totalCents: r.totalCents, firstAt: r.firstAt, lastAt: r.lastAt }, pop.value, pop.asOf)?.segment ?? 'No purchases');
+  } else if (groupBy === SummaryGroupBy.COUNTRY) {
+    for (const r of rows) out.set(r.id, r.country ?? 'unknown');
+  } else {
+    throw badInput(`groupBy ${groupBy} is not a customer grouping here`);
+  }
+  return out;
+}
+
+/** "Now" rounded to the minute, so that loaders of one request share one asOf key. */
+function startOfMinute(): Date {
+  return new Date(Math.floor(Date.now() / 60_000) * 60_000);
+}

@@ -1,0 +1,418 @@
+import type { DataSource } from 'typeorm';
+import { badInput } from '../../common/errors';
+import { toGlobalId } from '../../common/global-id';
+import { fromCents } from '../../common/money';
+import { hydrator } from '../../common/sql';
+import { Product } from '../catalog/product.entity';
+import type { Customer } from '../customer/customer.entity';
+import { AnalyticsData, DAY_MS, type PopulationRow, type SpendPoint } from './analytics.data';
+import type {
+  AssociationRules, CustomerLifetime, CustomerRfm, CustomerSatisfaction, CustomerSegment, CustomerValue, DemandForecast, LifetimeModel,
+  NextBestAction, PainPoint, ProductRecommendation, SatisfactionPeriod, Segmentation, SpendForecast,
+} from './analytics.types';
+import { RuleItemLevel, SegmentFeature, ValueTierEnum } from './analytics.types';
+import { forecastSeries, monthlySeries } from './forecast/forecast';
+import {
+  bgNbdExpectedPurchases, bgNbdProbabilityAlive, customerLifetimeValue, fitBgNbd, fitGammaGamma, gammaGammaExpectedValue, summarizeTransactions,
+  type BgNbdParams, type CustomerSummary, type GammaGammaParams,
+} from './lifetime';
+import { ModelStore, type DataVersion } from './model-store';
+import { buildProductSpace, recommendProducts, type ProductSpace } from './recommendations/recommend';
+import { fitRfmModel, scoreRfm, type RfmModel } from './rfm/rfm';
+import { mineAssociationRules } from './rules/association-rules';
+import { rankPainPoints, summarizeFeedback, type FeedbackRow } from './satisfaction/satisfaction';
+import { assignSegment, segmentCustomers, type SegmentModel } from './segments/segments';
+import { fitValueTiers, purchaseFrequency, valueTier, type ValueTierModel } from './value/value';
+
+const WEEK_DAYS = 7;
+export const DEFAULT_SEGMENT_FEATURES = [SegmentFeature.AGE, SegmentFeature.ANNUAL_INCOME, SegmentFeature.PURCHASE_FREQUENCY];
+export const DEFAULT_SEGMENT_K = 4;
+export const DEFAULT_SEED = 42;
+const AT_RISK_KEPT = 500;
+
+interface PopulationModel {
+  tiers: ValueTierModel;
+  rfm: RfmModel | null;
+}
+
+interface SegmentsModel {
+  result: Omit<Segmentation, 'asOf' | 'fittedAt' | 'fitMs'>;
+  model: SegmentModel;
+}
+
+interface LifetimeFit {
+  bg: BgNbdParams | null;
+  gg: GammaGammaParams | null;
+  bgLogLikelihood: number;
+  bgConverged: boolean;
+  ggConverged: boolean;
+  subjects: number;
+  repeatCustomers: number;
+  atRisk: { customerId: number; churnRisk: number; value: number }[];
+}
+
+interface RulesFit {
+  transactionCount: number;
+  itemsetCount: number;
+  rules: { a: (string | number)[]; c: (string | number)[]; support: number; confidence: number; lift: number; leverage: number; conviction: number | null; count: number }[];
+}
+
+/** Per-customer stats (COMPLETED purchases) as of a date. */
+export interface CustomerStats {
+  purchaseCount: number;
+  totalCents: number;
+  firstAt: number | null;
+  lastAt: number | null;
+}
+
+const ageOf = (birthDate: string | null, asOf: number): number | null => {
+  if (!birthDate) return null;
+  const b = Date.parse(`${birthDate}T00:00:00Z`);
+  return Number.isNaN(b) ? null : (asOf - b) / (365.2425 * DAY_MS);
+};
+
+/** Loads what the analytic fields need (in batches), fits population models once, calls the pure maths. */
+export class AnalyticsService {
+  readonly data: AnalyticsData;
+  readonly store: ModelStore;
+  private catalogue: { key: string; space: ProductSpace; byId: Map<number, Product> } | null = null;
+
+  constructor(private readonly ds: DataSource) {
+    this.data = new AnalyticsData(ds);
+    this.store = new ModelStore(ds);
+  }
+
+  static statsFromCustomer(c: Customer): CustomerStats {
+    return { purchaseCount: c.purchaseCount, totalCents: c.totalSpentCents, firstAt: c.firstPurchaseAt?.getTime() ?? null, lastAt: c.lastPurchaseAt?.getTime() ?? null };
+  }
+
+  async statsAsOf(ids: readonly number[], asOf: Date): Promise<Map<number, CustomerStats>> {
+    return new Map((await this.data.stats(ids, asOf)).map((r) => [r.id, r]));
+  }
+
+  // ---------------------------------------------------------------- population models
+
+  private modelOpts(asOf: Date | null, force?: boolean) {
+    return { live: asOf == null, force };
+  }
+
+  private asOfKey(asOf: Date | null) {
+    return asOf ? new Date(Math.floor(asOf.getTime() / DAY_MS) * DAY_MS).toISOString().slice(0, 10) : 'live';
+  }
+
+  population(version: DataVersion, asOf: Date | null) {
+    return this.store.get<PopulationModel>(`population:${this.asOfKey(asOf)}`, 'population', version, this.modelOpts(asOf), async () => {
+      const at = asOf ?? new Date();
+      const rows = await this.data.population(asOf);
+      const buyers = rows.filter((r) => r.purchaseCount > 0);
+      const tiers = fitValueTiers(buyers.map((r) => r.totalCents));
+      const rfm = buyers.length
+        ? fitRfmModel(buyers.map((r) => ({ recencyDays: Math.floor((at.getTime() - r.lastAt!) / DAY_MS), frequency: r.purchaseCount, monetary: r.totalCents })))
+        : null;
+      return { value: { tiers, rfm }, asOf: at };
+    });
+  }
+
+  private featureRow(r: PopulationRow, features: readonly SegmentFeature[], asOf: number): (number | null)[] {
+    return features.map((f) => {
+      switch (f) {
+        case SegmentFeature.AGE: return ageOf(r.birthDate, asOf);
+        case SegmentFeature.ANNUAL_INCOME: return r.annualIncome;
+        case SegmentFeature.PURCHASE_FREQUENCY: return purchaseFrequency(r.purchaseCount, r.firstAt, asOf);
+        case SegmentFeature.RECENCY_DAYS: return r.lastAt == null ? null : (asOf - r.lastAt) / DAY_MS;
+        case SegmentFeature.FREQUENCY: return r.purchaseCount;
+        case SegmentFeature.MONETARY: return r.totalCents / 100;
+      }
+    });
+  }
+
+  segments(version: DataVersion, k: number, features: readonly SegmentFeature[], seed: number, restarts: number, force = false) {
+    if (!Number.isInteger(k) || k < 2 || k > 12) throw badInput('k must be an integer from 2 to 12');
+    if (!features.length || new Set(features).size !== features.length) throw badInput('features must be distinct and not empty');
+    if (!Number.isInteger(restarts) || restarts < 1 || restarts > 20) throw badInput('restarts must be from 1 to 20');
+    const key = `segments:${k}:${features.join(',')}:${seed}:${restarts}`;
+    return this.store.get<SegmentsModel>(key, 'segments', version, { live: true, force }, async () => {
+      const at = new Date();
+      const rows = await this.data.population(null);
+      const raw = rows.map((r) => this.featureRow(r, features, at.getTime()));
+      // Missing values (no birth date, no income, no purchase) take the column mean: neutral after standardizing.
+      const means = features.map((_, j) => {
+        const vals = raw.map((r) => r[j]).filter((v): v is number => v != null && Number.isFinite(v));
+        return vals.length ? vals.reduce((s, v) => s + v, 0) / vals.length : 0;
+      });
+      const filled = raw.map((r) => r.map((v, j) => (v != null && Number.isFinite(v) ? v : means[j])));
+      if (filled.length < k) throw badInput(`need at least k = ${k} customers to segment, have ${filled.length}`);
+      const fit = segmentCustomers(filled, features, { k, seed, restarts });
+      return {
+        value: {
+          result: { k, features: [...features], inertia: fit.inertia, segments: fit.segments, customers: filled.length, seed },
+          model: { ...fit.model, imputation: means } as SegmentModel,
+        },
+        asOf: at,
+      };
+    });
+  }
+
+  lifetime(version: DataVersion, asOf: Date | null, force = false) {
+    return this.store.get<LifetimeFit>(`lifetime:${this.asOfKey(asOf)}`, 'lifetime', version, this.modelOpts(asOf, force), async () => {
+      const at = asOf ?? new Date();
+      const points = await this.data.dailySpend(null, at);
+      const summaries = this.summaries(points, at);
+      let bg: BgNbdParams | null = null;
+      let gg: GammaGammaParams | null = null;
+      let bgLogLikelihood = 0;
+      let bgConverged = false;
+      let ggConverged = false;
+      try {
+        const fit = fitBgNbd(summaries);
+        ({ params: bg, logLikelihood: bgLogLikelihood, converged: bgConverged } = fit);
+      } catch {
+        bg = null; // not enough data: reported as converged false
+      }
+      const repeaters = summaries.filter((s) => s.frequency > 0 && s.monetaryValue > 0);
+      try {
+        const fit = fitGammaGamma(repeaters);
+        ({ params: gg, converged: ggConverged } = fit);
+      } catch {
+        gg = null;
+      }
+      const atRisk = bg
+        ? summaries
+            .map((s) => {
+              const alive = bgNbdProbabilityAlive(bg!, s);
+              const value = gg ? customerLifetimeValue(bg!, gg, s, { horizonDays: 365, timeUnitDays: WEEK_DAYS }) : 0;
+              return { customerId: Number(s.customerId), churnRisk: 1 - alive, value };
+            })
+            .sort((x, y) => y.churnRisk * y.value - x.churnRisk * x.value || x.customerId - y.customerId)
+            .slice(0, AT_RISK_KEPT)
+        : [];
+      return {
+        value: { bg, gg, bgLogLikelihood, bgConverged, ggConverged, subjects: summaries.length, repeatCustomers: repeaters.length, atRisk },
+        asOf: at,
+      };
+    });
+  }
+
+  summaries(points: SpendPoint[], asOf: Date): CustomerSummary[] {
+    return summarizeTransactions(
+      points.map((p) => ({ customerId: p.customerId, at: p.at, amount: p.cents / 100 })),
+      { asOf, timeUnitDays: WEEK_DAYS },
+    );
+  }
+
+  rules(version: DataVersion, opts: { minSupport: number; minConfidence: number; minLift: number; maxLength: number; level: RuleItemLevel; asOf: Date | null }) {
+    const { minSupport, minConfidence, minLift, maxLength, level, asOf } = opts;
+    if (!(minSupport > 0 && minSupport <= 1)) throw badInput('minSupport must be in (0, 1]');
+    if (!(minConfidence >= 0 && minConfidence <= 1)) throw badInput('minConfidence must be in [0, 1]');
+    if (!(minLift >= 0)) throw badInput('minLift must not be negative');
+    if (!Number.isInteger(maxLength) || maxLength < 2 || maxLength > 10) throw badInput('maxLength must be from 2 to 10');
+    const key = `rules:${level}:${minSupport}:${minConfidence}:${minLift}:${maxLength}:${this.asOfKey(asOf)}`;
+    return this.store.get<RulesFit>(key, 'rules', version, this.modelOpts(asOf), async () => {
+      const at = asOf ?? new Date();
+      const rows = await this.data.baskets(level, at);
+      const ids = new Map<string | number, number>();
+      const names: (string | number)[] = [];
+      const baskets: number[][] = [];
+      let current = -1;
+      for (const r of rows) {
+        if (r.purchaseId !== current) {
+          baskets.push([]);
+          current = r.purchaseId;
+        }
+        let id = ids.get(r.item);
+        if (id === undefined) {
+          id = names.length;
+          ids.set(r.item, id);
+          names.push(r.item);
+        }
+        baskets[baskets.length - 1].push(id);
+      }
+      const mined = mineAssociationRules(baskets, names.length, { minSupport, minConfidence, minLift, maxLength });
+      return {
+        value: {
+          transactionCount: mined.transactionCount,
+          itemsetCount: mined.itemsetCount,
+          rules: mined.rules.map((r) => ({
+            a: r.antecedent.map((i) => names[i]), c: r.consequent.map((i) => names[i]),
+            support: r.support, confidence: r.confidence, lift: r.lift, leverage: r.leverage, conviction: r.conviction, count: r.count,
+          })),
+        },
+        asOf: at,
+      };
+    });
+  }
+
+  /** The catalogue as content vectors, rebuilt only when products changed. */
+  async productCatalogue(version: DataVersion) {
+    const key = `${version.products}:${version.productsUpdatedAt}`;
+    if (this.catalogue?.key !== key) {
+      const hydrate = hydrator(this.ds, Product);
+      const products: Product[] = (await this.ds.query('SELECT * FROM products p WHERE p.deleted_at IS NULL')).map(hydrate);
+      const space = buildProductSpace(products.map((p) => ({ id: p.id, category: p.category, tags: p.tags, priceCents: p.priceCents })));
+      this.catalogue = { key, space, byId: new Map(products.map((p) => [p.id, p])) };
+    }
+    return this.catalogue;
+  }
+
+  // ---------------------------------------------------------------- per-customer results (pure, no SQL)
+
+  value(stats: CustomerStats, pop: PopulationModel, asOf: Date): CustomerValue {
+    return {
+      purchaseCount: stats.purchaseCount,
+      totalSpent: fromCents(stats.totalCents),
+      averageOrderValue: stats.purchaseCount ? fromCents(Math.round(stats.totalCents / stats.purchaseCount)) : null,
+      firstPurchaseAt: stats.firstAt == null ? null : new Date(stats.firstAt),
+      lastPurchaseAt: stats.lastAt == null ? null : new Date(stats.lastAt),
+      purchaseFrequency: purchaseFrequency(stats.purchaseCount, stats.firstAt, asOf.getTime()),
+      tier: valueTier(pop.tiers, stats.totalCents) as ValueTierEnum,
+      asOf,
+    };
+  }
+
+  rfm(stats: CustomerStats, pop: PopulationModel, asOf: Date): CustomerRfm | null {
+    if (!pop.rfm || stats.purchaseCount === 0 || stats.lastAt == null) return null;
+    const recencyDays = Math.max(0, Math.floor((asOf.getTime() - stats.lastAt) / DAY_MS));
+    const s = scoreRfm(pop.rfm, { recencyDays, frequency: stats.purchaseCount, monetary: stats.totalCents });
+    return { recencyDays, frequency: stats.purchaseCount, monetary: fromCents(stats.totalCents), ...s, asOf };
+  }
+
+  segmentOf(c: Customer, model: SegmentsModel, asOf: Date): CustomerSegment {
+    const row: PopulationRow = {
+      id: c.id, birthDate: c.birthDate, annualIncome: c.annualIncome, country: c.country, purchaseCount: c.purchaseCount, totalCents: c.totalSpentCents,
+      firstAt: c.firstPurchaseAt?.getTime() ?? null, lastAt: c.lastPurchaseAt?.getTime() ?? null,
+    };
+    const imputation = (model.model as SegmentModel & { imputation: number[] }).imputation;
+    const features = this.featureRow(row, model.result.features as SegmentFeature[], asOf.getTime()).map((v, j) => (v != null && Number.isFinite(v) ? v : imputation[j]));
+    const id = assignSegment(model.model, features);
+    return { id, label: model.result.segments[id].label, asOf };
+  }
+
+  lifetimeOf(summary: CustomerSummary | undefined, fit: LifetimeFit, horizonDays: number, asOf: Date): CustomerLifetime | null {
+    if (!summary || !fit.bg) return null;
+    const alive = bgNbdProbabilityAlive(fit.bg, summary);
+    const expected = bgNbdExpectedPurchases(fit.bg, horizonDays / WEEK_DAYS, summary);
+    const aov = fit.gg ? gammaGammaExpectedValue(fit.gg, summary) : null;
+    const clv = fit.gg ? customerLifetimeValue(fit.bg, fit.gg, summary, { horizonDays, timeUnitDays: WEEK_DAYS }) : null;
+    return { probabilityAlive: alive, churnRisk: 1 - alive, expectedPurchases: expected, expectedOrderValue: aov, clv, horizonDays, asOf };
+  }
+
+  satisfactionOf(rows: FeedbackRow[], asOf: Date): CustomerSatisfaction {
+    return { ...summarizeFeedback(rows), asOf };
+  }
+
+  forecastOf(points: SpendPoint[], firstAt: number | null, asOf: Date, horizonMonths: number, historyMonths: number): SpendForecast {
+    const series = monthlySeries(points.map((p) => ({ at: p.at, amount: p.cents / 100 })), {
+      asOf: asOf.getTime(), months: historyMonths, startAt: firstAt ?? undefined,
+    });
+    const f = forecastSeries(series, horizonMonths);
+    return {
+      months: f.months.map((m) => ({ month: m.month, spend: m.value })),
+      history: f.history.map((m) => ({ month: m.month, spend: m.value })),
+      slope: f.slope, intercept: f.intercept, r2: f.r2, trend: f.trend, insufficientHistory: f.insufficientHistory, asOf,
+    };
+  }
+
+  recommendationsOf(
+    history: { productId: number; quantity: number; at: number }[],
+    catalogue: { space: ProductSpace; byId: Map<number, Product> },
+    coPurchase: Map<number, { productId: number; lift: number }[]> | undefined,
+    opts: { limit: number; excludePurchased: boolean; asOf: Date },
+  ): ProductRecommendation[] {
+    const recs = recommendProducts(catalogue.space, history.filter((h) => catalogue.byId.has(h.productId)), {
+      asOf: opts.asOf.getTime(), limit: opts.limit, excludePurchased: opts.excludePurchased, coPurchase,
+      productName: (id) => catalogue.byId.get(id)?.name ?? `product ${id}`,
+    });
+    return recs.flatMap((r) => {
+      const product = catalogue.byId.get(r.productId);
+      return product ? [{ product, score: r.score, reason: r.reason }] : [];
+    });
+  }
+
+  // ---------------------------------------------------------------- population results
+
+  segmentationResult(m: { value: SegmentsModel; asOf: Date; fittedAt: Date; fitMs: number }): Segmentation {
+    return { ...m.value.result, asOf: m.asOf, fittedAt: m.fittedAt, fitMs: m.fitMs };
+  }
+
+  async associationRules(version: DataVersion, opts: Parameters<AnalyticsService['rules']>[1] & { first: number }): Promise<AssociationRules> {
+    const m = await this.rules(version, opts);
+    const productIds = opts.level === RuleItemLevel.PRODUCT ? [...new Set(m.value.rules.slice(0, opts.first).flatMap((r) => [...r.a, ...r.c]))] : [];
+    const names = new Map<number, string>();
+    if (productIds.length) {
+      const catalogue = await this.productCatalogue(version);
+      for (const id of productIds) names.set(Number(id), catalogue.byId.get(Number(id))?.name ?? `product ${id}`);
+    }
+    const item = (v: string | number) =>
+      opts.level === RuleItemLevel.PRODUCT ? { id: toGlobalId('Product', Number(v)), name: names.get(Number(v)) ?? String(v) } : { id: null, name: String(v) };
+    return {
+      totalCount: m.value.rules.length,
+      itemsetCount: m.value.itemsetCount,
+      transactionCount: m.value.transactionCount,
+      rules: m.value.rules.slice(0, opts.first).map((r) => ({
+        antecedent: r.a.map(item), consequent: r.c.map(item), support: r.support, confidence: r.confidence, lift: r.lift,
+        leverage: r.leverage, conviction: r.conviction, count: r.count,
+      })),
+      asOf: m.asOf,
+      fitMs: m.fitMs,
+    };
+  }
+
+  lifetimeModelResult(m: { value: LifetimeFit; asOf: Date; fittedAt: Date; fitMs: number }): LifetimeModel {
+    const f = m.value;
+    return {
+      r: f.bg?.r ?? 0, alpha: f.bg?.alpha ?? 0, a: f.bg?.a ?? 0, b: f.bg?.b ?? 0, timeUnit: 'week', subjects: f.subjects,
+      logLikelihood: f.bgLogLikelihood, converged: f.bg != null && f.bgConverged, p: f.gg?.p ?? null, q: f.gg?.q ?? null, v: f.gg?.v ?? null,
+      repeatCustomers: f.repeatCustomers, gammaGammaConverged: f.gg != null && f.ggConverged, asOf: m.asOf, fittedAt: m.fittedAt, fitMs: m.fitMs,
+    };
+  }
+
+  async painPoints(asOf: Date, periodDays: number, first: number): Promise<PainPoint[]> {
+    const rows = (await this.data.feedback(null, asOf)).filter((r) => r.issue && r.score <= 2);
+    return rankPainPoints(rows.map((r) => ({ issue: r.issue, at: r.at })), { asOf: asOf.getTime(), periodDays }).slice(0, first);
+  }
+
+  async demandForecast(target: { productId?: number; category?: string }, asOf: Date, horizonMonths: number): Promise<DemandForecast> {
+    const points = await this.data.monthlyUnits(target, asOf, 24);
+    const series = monthlySeries(points.map((p) => ({ at: p.at, amount: p.units })), { asOf: asOf.getTime(), months: 24 });
+    const f = forecastSeries(series, horizonMonths);
+    return {
+      target: target.category ?? toGlobalId('Product', target.productId!),
+      months: f.months.map((m) => ({ month: m.month, spend: m.value })),
+      history: f.history.map((m) => ({ month: m.month, spend: m.value })),
+      slope: f.slope, r2: f.r2, trend: f.trend, insufficientHistory: f.insufficientHistory, asOf,
+    };
+  }
+
+  nextBestAction(c: Customer, sat: CustomerSatisfaction | null, churnRisk: number, value: number): NextBestAction {
+    const channel = c.emailOptIn ? 'EMAIL' : c.smsOptIn ? 'SMS' : null;
+    if (sat && sat.painPoints.length && sat.lastScore != null && sat.lastScore <= 2) {
+      return { kind: 'RESOLVE_COMPLAINT', channel: channel ?? 'PHONE', reason: `last score ${sat.lastScore}; open pain points: ${sat.painPoints.join(', ')}` };
+    }
+    if (churnRisk >= 0.5) return { kind: 'WIN_BACK_OFFER', channel, reason: `churn risk ${(churnRisk * 100).toFixed(0)}% with ${value.toFixed(0)} of value at stake` };
+    if (value > 0) return { kind: 'LOYALTY_REWARD', channel, reason: `valuable customer cooling down (churn risk ${(churnRisk * 100).toFixed(0)}%)` };
+    return { kind: 'CHECK_IN', channel, reason: 'little history: ask how we are doing' };
+  }
+
+  async satisfactionSummary(groupBy: 'MONTH' | 'CHANNEL' | 'COUNTRY' | 'SEGMENT' | 'RFM_SEGMENT', asOf: Date, groupOf: (customerId: number) => Promise<Map<number, string>>): Promise<SatisfactionPeriod[]> {
+    const rows = await this.data.feedback(null, asOf);
+    let keyOf: (r: (typeof rows)[number]) => string;
+    if (groupBy === 'MONTH') keyOf = (r) => new Date(r.at).toISOString().slice(0, 7);
+    else if (groupBy === 'CHANNEL') keyOf = (r) => r.channel;
+    else {
+      const groups = await groupOf(0);
+      keyOf = (r) => groups.get(r.customerId) ?? 'unknown';
+    }
+    const acc = new Map<string, { n: number; sum: number; sat: number }>();
+    for (const r of rows) {
+      const k = keyOf(r);
+      const a = acc.get(k) ?? { n: 0, sum: 0, sat: 0 };
+      a.n++;
+      a.sum += r.score;
+      if (r.score >= 4) a.sat++;
+      acc.set(k, a);
+    }
+    return [...acc.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([period, a]) => ({ period, feedbackCount: a.n, averageScore: a.sum / a.n, satisfiedRatio: a.sat / a.n }));
+  }
+}

@@ -1,0 +1,277 @@
+import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Product } from '../catalog/product.entity';
+import { Customer } from '../customer/customer.entity';
+
+/** Plain result types of the analytic fields (not entities); every one says asOf. */
+export enum ValueTierEnum {
+  HIGH = 'HIGH',
+  MEDIUM = 'MEDIUM',
+  LOW = 'LOW',
+}
+registerEnumType(ValueTierEnum, { name: 'ValueTier' });
+
+export enum SegmentFeature {
+  AGE = 'age',
+  ANNUAL_INCOME = 'annualIncome',
+  PURCHASE_FREQUENCY = 'purchaseFrequency',
+  RECENCY_DAYS = 'recencyDays',
+  FREQUENCY = 'frequency',
+  MONETARY = 'monetary',
+}
+registerEnumType(SegmentFeature, { name: 'SegmentFeature', description: 'Customer features K-means can segment on.' });
+
+export enum RuleItemLevel {
+  PRODUCT = 'PRODUCT',
+  CATEGORY = 'CATEGORY',
+}
+registerEnumType(RuleItemLevel, { name: 'RuleItemLevel' });
+
+export enum SummaryGroupBy {
+  SEGMENT = 'SEGMENT',
+  RFM_SEGMENT = 'RFM_SEGMENT',
+  MONTH = 'MONTH',
+  CHANNEL = 'CHANNEL',
+  COUNTRY = 'COUNTRY',
+}
+registerEnumType(SummaryGroupBy, { name: 'SummaryGroupBy' });
+
+@ObjectType({ simpleResolvers: true, description: 'What a customer is worth so far (COMPLETED purchases only).' })
+export class CustomerValue {
+  @Field(() => Int) purchaseCount!: number;
+  @Field(() => Float) totalSpent!: number;
+  @Field(() => Float, { nullable: true }) averageOrderValue!: number | null;
+  @Field(() => Date, { nullable: true }) firstPurchaseAt!: Date | null;
+  @Field(() => Date, { nullable: true }) lastPurchaseAt!: Date | null;
+  @Field(() => Float, { description: 'Purchases per 30 days over the tenure (at least 30 days).' }) purchaseFrequency!: number;
+  @Field(() => ValueTierEnum, { description: 'Top 20% of spenders HIGH, next 30% MEDIUM, the rest LOW.' }) tier!: ValueTierEnum;
+  @Field() asOf!: Date;
+}
+
+@ObjectType({ simpleResolvers: true })
+export class CustomerRfm {
+  @Field(() => Int, { nullable: true, description: 'Days since the last purchase; null without purchases.' }) recencyDays!: number | null;
+  @Field(() => Int) frequency!: number;
+  @Field(() => Float) monetary!: number;
+  @Field(() => Int) r!: number;
+  @Field(() => Int) f!: number;
+  @Field(() => Int) m!: number;
+  @Field({ description: 'R, F and M scores (1..5 by population quintiles), e.g. "545".' }) code!: string;
+  @Field({ description: 'Champions, Loyal, Potential loyalist, New, Promising, Need attention, About to sleep, At risk, Cannot lose them, Hibernating, Lost.' })
+  segment!: string;
+  @Field() asOf!: Date;
+}
+
+@ObjectType({ simpleResolvers: true, description: 'BG/NBD + Gamma-Gamma lifetime value.' })
+export class CustomerLifetime {
+  @Field(() => Float) probabilityAlive!: number;
+  @Field(() => Float, { description: '1 - probabilityAlive' }) churnRisk!: number;
+  @Field(() => Float, { description: 'Expected purchases in the next horizonDays.' }) expectedPurchases!: number;
+  @Field(() => Float, { nullable: true, description: 'Gamma-Gamma expected average order value.' }) expectedOrderValue!: number | null;
+  @Field(() => Float, { nullable: true, description: 'Discounted value over horizonDays (10% a year).' }) clv!: number | null;
+  @Field(() => Int) horizonDays!: number;
+  @Field() asOf!: Date;
+}
+
+@ObjectType({ simpleResolvers: true })
+export class CustomerSatisfaction {
+  @Field(() => Int) feedbackCount!: number;
+  @Field(() => Float, { nullable: true }) averageScore!: number | null;
+  @Field(() => Float, { nullable: true, description: 'Share of scores >= 4.' }) satisfiedRatio!: number | null;
+  @Field(() => Int, { nullable: true }) lastScore!: number | null;
+  @Field(() => [String], { description: 'Issues of unsatisfied (<= 2) feedback, most frequent first.' }) painPoints!: string[];
+  @Field() asOf!: Date;
+}
+
+@ObjectType({ simpleResolvers: true })
+export class FeatureValue {
+  @Field() feature!: string;
+  @Field(() => Float) value!: number;
+}
+
+@ObjectType({ simpleResolvers: true })
+export class SegmentExplanationType {
+  @Field(() => [String], { description: 'Readable rules from a shallow decision tree, e.g. "annualIncome > 52,000".' }) rules!: string[];
+  @Field(() => Float, { description: "Share of customers the tree's rules place in their own segment." }) accuracy!: number;
+}
+
+@ObjectType({ simpleResolvers: true })
+export class SegmentType {
+  @Field(() => Int, { description: '0 = the largest segment.' }) id!: number;
+  @Field() label!: string;
+  @Field(() => Int) size!: number;
+  @Field(() => Float) share!: number;
+  @Field(() => [FeatureValue], { description: 'Centre in original units.' }) centroid!: FeatureValue[];
+  @Field(() => SegmentExplanationType) explanation!: SegmentExplanationType;
+}
+
+@ObjectType({ simpleResolvers: true })
+export class Segmentation {
+  @Field(() => Int) k!: number;
+  @Field(() => [String]) features!: string[];
+  @Field(() => Float, { description: 'K-means inertia on standardized features.' }) inertia!: number;
+  @Field(() => [SegmentType]) segments!: SegmentType[];
+  @Field(() => Int) customers!: number;
+  @Field(() => Int) seed!: number;
+  @Field() asOf!: Date;
+  @Field() fittedAt!: Date;
+  @Field(() => Int) fitMs!: number;
+}
+
+@ObjectType({ simpleResolvers: true, description: "A customer's segment in the default segmentation." })
+export class CustomerSegment {
+  @Field(() => Int) id!: number;
+  @Field() label!: string;
+  @Field() asOf!: Date;
+}
+
+@ObjectType({ simpleResolvers: true })
+export class MonthAmount {
+  @Field({ description: 'YYYY-MM' }) month!: string;
+  @Field(() => Float) spend!: number;
+}
+
+@ObjectType({ simpleResolvers: true })
+export class SpendForecast {
+  @Field(() => [MonthAmount], { description: 'Predicted spend per future month (never negative).' }) months!: MonthAmount[];
+  @Field(() => [MonthAmount], { description: 'The zero-filled monthly history the line was fitted on.' }) history!: MonthAmount[];
+  @Field(() => Float) slope!: number;
+  @Field(() => Float) intercept!: number;
+  @Field(() => Float) r2!: number;
+  @Field({ description: 'UP, DOWN or FLAT' }) trend!: string;
+  @Field() insufficientHistory!: boolean;
+  @Field() asOf!: Date;
+}
+
+@ObjectType({ simpleResolvers: true })
+export class ProductRecommendation {
+  @Field(() => Product) product!: Product;
+  @Field(() => Float) score!: number;
+  @Field() reason!: string;
+}
+
+@ObjectType({ simpleResolvers: true })
+export class RuleItem {
+  @Field(() => ID, { nullable: true, description: 'Product id (null for category rules).' }) id!: string | null;
+  @Field() name!: string;
+}
+
+@ObjectType({ simpleResolvers: true })
+export class AssociationRuleType {
+  @Field(() => [RuleItem]) antecedent!: RuleItem[];
+  @Field(() => [RuleItem]) consequent!: RuleItem[];
+  @Field(() => Float) support!: number;
+  @Field(() => Float) confidence!: number;
+  @Field(() => Float) lift!: number;
+  @Field(() => Float) leverage!: number;
+  @Field(() => Float, { nullable: true, description: 'null when infinite (confidence 1).' }) conviction!: number | null;
+  @Field(() => Int) count!: number;
+}
+
+@ObjectType({ simpleResolvers: true })
+export class AssociationRules {
+  @Field(() => Int, { description: 'Number of rules that pass the thresholds.' }) totalCount!: number;
+  @Field(() => Int, { description: 'Frequent itemsets (incl. single items).' }) itemsetCount!: number;
+  @Field(() => Int, { description: 'Baskets mined.' }) transactionCount!: number;
+  @Field(() => [AssociationRuleType], { description: 'Highest lift first.' }) rules!: AssociationRuleType[];
+  @Field() asOf!: Date;
+  @Field(() => Int) fitMs!: number;
+}
+
+@ObjectType({ simpleResolvers: true, description: 'Fitted BG/NBD and Gamma-Gamma parameters.' })
+export class LifetimeModel {
+  @Field(() => Float) r!: number;
+  @Field(() => Float) alpha!: number;
+  @Field(() => Float) a!: number;
+  @Field(() => Float) b!: number;
+  @Field({ description: 'Unit of recency, T and alpha: "week" here, as in the published CDNOW results.' }) timeUnit!: string;
+  @Field(() => Int) subjects!: number;
+  @Field(() => Float) logLikelihood!: number;
+  @Field() converged!: boolean;
+  @Field(() => Float, { nullable: true }) p!: number | null;
+  @Field(() => Float, { nullable: true }) q!: number | null;
+  @Field(() => Float, { nullable: true }) v!: number | null;
+  @Field(() => Int) repeatCustomers!: number;
+  @Field(() => Boolean) gammaGammaConverged!: boolean;
+  @Field() asOf!: Date;
+  @Field() fittedAt!: Date;
+  @Field(() => Int) fitMs!: number;
+}
+
+@ObjectType({ simpleResolvers: true })
+export class PainPoint {
+  @Field() issue!: string;
+  @Field(() => Int) count!: number;
+  @Field(() => Int) recentCount!: number;
+  @Field(() => Int) previousCount!: number;
+  @Field({ description: 'RISING, FALLING or STEADY (last 30 days against the 30 before).' }) trend!: string;
+}
+
+@ObjectType({ simpleResolvers: true })
+export class SatisfactionPeriod {
+  @Field({ description: 'The group: a month YYYY-MM, a segment, a channel or a country.' }) period!: string;
+  @Field(() => Int) feedbackCount!: number;
+  @Field(() => Float, { nullable: true }) averageScore!: number | null;
+  @Field(() => Float, { nullable: true }) satisfiedRatio!: number | null;
+}
+
+@ObjectType({ simpleResolvers: true })
+export class DemandForecast {
+  @Field() target!: string;
+  @Field(() => [MonthAmount], { description: 'Units per month (spend field holds units).' }) months!: MonthAmount[];
+  @Field(() => [MonthAmount]) history!: MonthAmount[];
+  @Field(() => Float) slope!: number;
+  @Field(() => Float) r2!: number;
+  @Field() trend!: string;
+  @Field() insufficientHistory!: boolean;
+  @Field() asOf!: Date;
+}
+
+@ObjectType({ simpleResolvers: true })
+export class NextBestAction {
+  @Field({ description: 'RESOLVE_COMPLAINT, WIN_BACK_OFFER, LOYALTY_REWARD or CHECK_IN' }) kind!: string;
+  @Field(() => String, { nullable: true, description: 'EMAIL or SMS when the customer consented, else null.' }) channel!: string | null;
+  @Field() reason!: string;
+}
+
+@ObjectType({ simpleResolvers: true })
+export class AtRiskCustomer {
+  @Field(() => Customer) customer!: Customer;
+  @Field(() => Float) churnRisk!: number;
+  @Field(() => Float, { description: 'Expected value over the next year (CLV) at stake.' }) value!: number;
+  @Field(() => Float, { description: 'churnRisk x value, the ranking key.' }) priority!: number;
+  @Field(() => NextBestAction) nextBestAction!: NextBestAction;
+}
+
+@ObjectType({ simpleResolvers: true, description: 'One flat row per customer for BI tools.' })
+export class CustomerAnalyticsRow {
+  @Field(() => ID) customerId!: string;
+  @Field(() => String, { nullable: true }) country!: string | null;
+  @Field(() => String, { nullable: true }) city!: string | null;
+  @Field(() => Int, { nullable: true }) segmentId!: number | null;
+  @Field(() => String, { nullable: true }) segmentLabel!: string | null;
+  @Field() rfmSegment!: string;
+  @Field() rfmCode!: string;
+  @Field(() => Int, { nullable: true }) recencyDays!: number | null;
+  @Field(() => Int) purchaseCount!: number;
+  @Field(() => Float) totalSpent!: number;
+  @Field(() => Float, { nullable: true }) averageOrderValue!: number | null;
+  @Field(() => Float) purchaseFrequency!: number;
+  @Field() valueTier!: string;
+  @Field(() => Float) probabilityAlive!: number;
+  @Field(() => Float) churnRisk!: number;
+  @Field(() => Float, { nullable: true }) clv!: number | null;
+  @Field(() => Float, { nullable: true }) averageScore!: number | null;
+  @Field(() => Int) feedbackCount!: number;
+  @Field() asOf!: Date;
+}
+
+@ObjectType({ simpleResolvers: true })
+export class AnalyticsSummaryRow {
+  @Field() group!: string;
+  @Field(() => Int) customers!: number;
+  @Field(() => Int) purchases!: number;
+  @Field(() => Float) revenue!: number;
+  @Field(() => Float, { nullable: true }) averageOrderValue!: number | null;
+  @Field(() => Float, { nullable: true }) averageScore!: number | null;
+  @Field(() => Float, { nullable: true }) averageChurnRisk!: number | null;
+}

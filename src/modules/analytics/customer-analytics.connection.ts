@@ -1,0 +1,4 @@
+import { Connection } from '../../common/pagination';
+import { CustomerAnalyticsRow } from './analytics.types';
+
+export const CustomerAnalyticsConnection = Connection(CustomerAnalyticsRow);
