@@ -1,0 +1,69 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** What `npm start` does on a fresh clone: the built server on an empty embedded database seeds a demo company. */
+const root = join(__dirname, '..');
+let child: ChildProcess;
+let dir: string;
+let port = 0;
+
+beforeAll(async () => {
+  if (!existsSync(join(root, 'dist', 'src', 'main.js'))) {
+    const built = spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: root, stdio: 'inherit' });
+    if (built.status !== 0 && !existsSync(join(root, 'dist', 'src', 'main.js'))) throw new Error('build failed');
+  }
+  dir = mkdtempSync(join(tmpdir(), 'caregraph-start-'));
+  port = 20000 + Math.floor(Math.random() * 20000);
+  child = spawn(process.execPath, ['dist/src/main.js'], {
+    cwd: root,
+    env: { ...process.env, NODE_ENV: 'development', DATABASE_URL: `sqlite:${join(dir, 'caregraph.sqlite')}`, PORT: String(port), DEMO_CUSTOMERS: '200', LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${stderr}`)), 60_000);
+    child.stderr!.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      if (stderr.includes('playground:')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`server exited with ${code}: ${stderr}`)));
+  });
+}, 180_000);
+
+afterAll(async () => {
+  if (child && child.exitCode === null) {
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    await exited;
+  }
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('answers { customers(first: 5) { totalCount } } with the demo company', async () => {
+  const res = await fetch(`http://127.0.0.1:${port}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query: '{ customers(first: 5) { totalCount edges { node { id } } } }' }),
+  });
+  const body = (await res.json()) as { data: { customers: { totalCount: number; edges: unknown[] } } };
+  expect(body.data.customers.totalCount).toBe(200);
+  expect(body.data.customers.edges).toHaveLength(5);
+});
+
+test('serves the playground page to a browser at /graphql', async () => {
+  const res = await fetch(`http://127.0.0.1:${port}/graphql`, { headers: { accept: 'text/html' } });
+  expect(res.status).toBe(200);
+  expect(res.headers.get('content-type')).toMatch(/text\/html/);
+  expect(await res.text()).toMatch(/apollo/i);
+});
+
+test('stops gracefully on SIGTERM', async () => {
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  child.kill('SIGTERM');
+  expect(await exited).toBe(0);
+});
