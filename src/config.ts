@@ -81,7 +81,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<AppCo
     database: Object.freeze(parseDatabaseUrl(env.DATABASE_URL)),
     seedDemo: bool('SEED_DEMO', env.SEED_DEMO, true),
     demoCustomers: int('DEMO_CUSTOMERS', env.DEMO_CUSTOMERS, 500, 1, 1_000_000),
-    playground: oneOf('PLAYGROUND', env.PLAYGROUND, ['apollo', 'graphiql', 'off'] as const, production ? 'off' : 'apollo'),
+    playground: oneOf('PLAYGROUND', env.PLAYGROUND, ['apollo', 'graphiql', 'off'] as const, production ? 'off' : 'graphiql'),
     introspection: bool('INTROSPECTION', env.INTROSPECTION, !production),
     sqlStats: bool('SQL_STATS', env.SQL_STATS, !production),
     logLevel: oneOf('LOG_LEVEL', env.LOG_LEVEL, ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, mode === 'test' ? 'silent' : 'info'),

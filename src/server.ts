@@ -12,6 +12,7 @@ import { ErrorCode, mapError } from './common/errors';
 import { withSqlStats, type SqlStats } from './common/sql-stats';
 import type { AppConfig } from './config';
 import { Loaders, type Context } from './context';
+import { playgroundHtml, PLAYGROUND_ASSET_PREFIX, servePlaygroundAsset } from './playground';
 import { getSchema } from './schema';
 import { createServices, type Services } from './services';
 
@@ -137,7 +138,18 @@ export async function createApp(config: Readonly<AppConfig>, ds: DataSource, log
     });
   });
 
+  const wantsHtml = (req: IncomingMessage) => req.method === 'GET' && /text\/html/.test(req.headers.accept ?? '');
+
   async function route(req: IncomingMessage, res: ServerResponse, url: URL, requestId: string) {
+    if (config.playground === 'graphiql' && url.pathname.startsWith(PLAYGROUND_ASSET_PREFIX)) {
+      if (servePlaygroundAsset(url.pathname.slice(PLAYGROUND_ASSET_PREFIX.length), res)) return;
+      return sendJson(res, 404, { error: 'not found' });
+    }
+    if (config.playground === 'graphiql' && url.pathname === '/graphql' && wantsHtml(req) && !url.searchParams.has('query')) {
+      res.statusCode = 200;
+      res.setHeader('content-type', 'text/html; charset=utf-8');
+      return res.end(playgroundHtml());
+    }
     switch (url.pathname) {
       case '/healthz':
         return sendJson(res, 200, { status: 'ok' });

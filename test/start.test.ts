@@ -59,7 +59,10 @@ test('serves the playground page to a browser at /graphql', async () => {
   const res = await fetch(`http://127.0.0.1:${port}/graphql`, { headers: { accept: 'text/html' } });
   expect(res.status).toBe(200);
   expect(res.headers.get('content-type')).toMatch(/text\/html/);
-  expect(await res.text()).toMatch(/apollo/i);
+  expect(await res.text()).toMatch(/graphiql/i);
+  const asset = await fetch(`http://127.0.0.1:${port}/graphql/assets/graphiql.js`);
+  expect(asset.status).toBe(200);
+  expect((await asset.text()).length).toBeGreaterThan(100_000);
 });
 
 test('stops gracefully on SIGTERM', async () => {
