@@ -1,0 +1,230 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import { inList } from '../../common/sql';
+import type { CustomerFieldsInput } from '../../modules/customer/customer.inputs';
+import type { PurchaseStatus, SalesChannel } from '../../modules/purchase/purchase.entity';
+import { PurchaseService } from '../../modules/purchase/purchase.service';
+import { dialectOf, type Dialect } from '../dialect';
+import { tagsTransformer } from '../transformers';
+import { bindable, insertRows, maxIds } from '../seed/bulk';
+import type { BadRow } from './csv';
+import type { CustomerRow } from './customers-csv.parser';
+
+/**
+ * The database side of the imports: bulk, one transaction per batch, explicit ids after the current
+ * largest ones (so lines can point at their purchase without reading it back). Meant for the CLI: two
+ * imports writing the same tables at the same moment may collide on ids, and the losing batch rolls back.
+ */
+
+export type Progress = (done: number, total: number) => void;
+
+const CUSTOMER_COLUMNS: Record<string, string> = {
+  name: 'name', email: 'email', phone: 'phone', gender: 'gender', birthDate: 'birth_date', city: 'city', country: 'country',
+  annualIncome: 'annual_income', emailOptIn: 'email_opt_in', smsOptIn: 'sms_opt_in', tags: 'tags',
+};
+const FIELDS = Object.keys(CUSTOMER_COLUMNS) as (keyof CustomerFieldsInput)[];
+const DEFAULTS: Record<string, unknown> = { emailOptIn: false, smsOptIn: false, tags: [] };
+/** Rows per SELECT ... IN (...): far below every driver's parameter limit. */
+const LOOKUP = 1000;
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+function columnValue(d: Dialect, field: string, value: unknown): unknown {
+  if (field === 'tags') return tagsTransformer.to(value as string[]) ?? '';
+  return bindable(d, value);
+}
+
+export interface CustomerUpsertResult {
+  inserted: number;
+  updated: number;
+  /** Customer id by key (lower-cased email or exact name). */
+  ids: Map<string, number>;
+  bad: BadRow[];
+}
+
+/**
+ * Creates or updates customers by a natural key: `email` (rows without one are always created) or
+ * `name` (for data sets that have no email, such as CDNOW ids). A later row with the same key updates
+ * the earlier one; a key held by a deleted or erased customer is a bad row.
+ */
+export async function upsertCustomers(ds: DataSource, rows: readonly CustomerRow[], key: 'email' | 'name', onProgress?: Progress): Promise<CustomerUpsertResult> {
+  const d = dialectOf(ds);
+  const result: CustomerUpsertResult = { inserted: 0, updated: 0, ids: new Map(), bad: [] };
+  const keyOf = (r: CustomerRow) => {
+    const k = key === 'email' ? r.fields.email?.trim().toLowerCase() : r.fields.name;
+    return k ? k : null;
+  };
+  let done = 0;
+  for (const batch of chunks(rows, 500)) {
+    await ds.transaction(async (m) => {
+      const keys = [...new Set(batch.map(keyOf).filter((k): k is string => k !== null))];
+      const existing = new Map<string, { id: number; gone: boolean }>();
+      if (keys.length) {
+        const w = inList(key, keys);
+        const found = (await m.query(`SELECT id, ${key} AS k, deleted_at, erased_at FROM customers WHERE ${w.sql} ORDER BY id`, w.params)) as
+          { id: number; k: string; deleted_at: unknown; erased_at: unknown }[];
+        for (const f of found) {
+          const k = key === 'email' ? f.k.toLowerCase() : f.k;
+          const gone = f.deleted_at != null || f.erased_at != null;
+          // Names are not unique: the oldest live customer with that name is the one.
+          if (!existing.has(k) || (existing.get(k)!.gone && !gone)) existing.set(k, { id: Number(f.id), gone });
+        }
+      }
+      const inserts: { key: string | null; fields: Record<string, unknown> }[] = [];
+      const pendingInsert = new Map<string, Record<string, unknown>>();
+      const updates = new Map<number, Record<string, unknown>>();
+      for (const row of batch) {
+        const k = keyOf(row);
+        const fields = given(row.fields);
+        if (key === 'email' && typeof fields.email === 'string') fields.email = fields.email.trim().toLowerCase();
+        const hit = k === null ? undefined : existing.get(k);
+        if (hit?.gone) {
+          result.bad.push({ line: row.line, reason: `${key} ${k} belongs to a deleted or erased customer` });
+        } else if (hit) {
+          updates.set(hit.id, { ...updates.get(hit.id), ...fields });
+          result.updated++;
+        } else if (k !== null && pendingInsert.has(k)) {
+          Object.assign(pendingInsert.get(k)!, fields);
+          result.updated++;
+        } else {
+          inserts.push({ key: k, fields });
+          if (k !== null) pendingInsert.set(k, fields);
+        }
+      }
+      if (inserts.length) {
+        const { customers: max } = await maxIds(m, ['customers'] as const);
+        const values: unknown[] = [];
+        inserts.forEach((ins, i) => {
+          const f = ins.fields;
+          // Like the API's upsert: a customer known only by email is named after its local part.
+          const value = (field: string) => (field === 'name' ? f.name ?? String(f.email).split('@')[0] : f[field] ?? DEFAULTS[field] ?? null);
+          values.push(max + 1 + i, ...FIELDS.map((field) => columnValue(d, field, value(field))), 1);
+          if (ins.key !== null) result.ids.set(ins.key, max + 1 + i);
+        });
+        await insertRows(m, d, 'customers', ['id', ...FIELDS.map((f) => CUSTOMER_COLUMNS[f]), 'version'], values);
+        result.inserted += inserts.length;
+      }
+      for (const [id, fields] of updates) {
+        const set = Object.keys(fields).map((f) => `${CUSTOMER_COLUMNS[f]} = ?`);
+        await m.query(
+          `UPDATE customers SET ${[...set, 'version = version + 1', 'updated_at = CURRENT_TIMESTAMP'].join(', ')} WHERE id = ?`,
+          [...Object.entries(fields).map(([f, v]) => columnValue(d, f, v)), id],
+        );
+      }
+      for (const [k, hit] of existing) if (!hit.gone) result.ids.set(k, hit.id);
+    });
+    onProgress?.((done += batch.length), rows.length);
+  }
+  return result;
+}
+
+/** The fields a row gives (undefined means "keep" on update, "default" on insert). */
+function given(fields: CustomerFieldsInput): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const f of FIELDS) if (fields[f] !== undefined) out[f] = fields[f];
+  return out;
+}
+
+export interface NewProduct {
+  sku: string;
+  name: string;
+  category: string;
+  priceCents: number;
+  tags?: string[];
+}
+
+/** Product ids by sku, creating the products that do not exist yet (existing ones are left as they are). */
+export async function ensureProducts(ds: DataSource, products: readonly NewProduct[]): Promise<{ ids: Map<string, number>; inserted: number; reused: number }> {
+  const d = dialectOf(ds);
+  const ids = new Map<string, number>();
+  let inserted = 0;
+  await ds.transaction(async (m) => {
+    for (const batch of chunks(products, LOOKUP)) {
+      const w = inList('sku', batch.map((p) => p.sku));
+      for (const r of (await m.query(`SELECT id, sku FROM products WHERE ${w.sql}`, w.params)) as { id: number; sku: string }[]) ids.set(r.sku, Number(r.id));
+    }
+    const fresh = products.filter((p) => !ids.has(p.sku));
+    if (!fresh.length) return;
+    const { products: max } = await maxIds(m, ['products'] as const);
+    fresh.forEach((p, i) => ids.set(p.sku, max + 1 + i));
+    await insertRows(m, d, 'products', ['id', 'sku', 'name', 'category', 'tags', 'price_cents', 'version'],
+      fresh.flatMap((p, i) => [max + 1 + i, p.sku, p.name, p.category, tagsTransformer.to(p.tags ?? []) ?? '', p.priceCents, 1]));
+    inserted = fresh.length;
+  });
+  return { ids, inserted, reused: products.length - inserted };
+}
+
+export interface NewPurchase {
+  customerId: number;
+  purchasedAt: Date;
+  channel: SalesChannel;
+  status: PurchaseStatus;
+  idempotencyKey: string | null;
+  lines: { productId: number; quantity: number; unitPriceCents: number }[];
+}
+
+export interface PurchaseInsertResult {
+  inserted: number;
+  /** Purchases whose idempotency key was already in the database. */
+  skipped: number;
+  lines: number;
+  customerIds: Set<number>;
+}
+
+/** Inserts purchases with their lines in batches of about 10,000 lines, each batch one transaction. */
+export async function insertPurchases(ds: DataSource, purchases: readonly NewPurchase[], onProgress?: Progress): Promise<PurchaseInsertResult> {
+  const d = dialectOf(ds);
+  const result: PurchaseInsertResult = { inserted: 0, skipped: 0, lines: 0, customerIds: new Set() };
+  let start = 0;
+  while (start < purchases.length) {
+    let end = start;
+    for (let lines = 0; end < purchases.length && lines < 10_000 && end - start < 5000; end++) lines += purchases[end].lines.length;
+    const batch = purchases.slice(start, end);
+    await ds.transaction((m) => insertPurchaseBatch(m, d, batch, result));
+    start = end;
+    onProgress?.(start, purchases.length);
+  }
+  return result;
+}
+
+async function insertPurchaseBatch(m: EntityManager, d: Dialect, batch: readonly NewPurchase[], result: PurchaseInsertResult): Promise<void> {
+  const keys = batch.map((p) => p.idempotencyKey).filter((k): k is string => k !== null);
+  const seen = new Set<string>();
+  for (const part of chunks(keys, LOOKUP)) {
+    const w = inList('idempotency_key', part);
+    for (const r of (await m.query(`SELECT idempotency_key AS k FROM purchases WHERE ${w.sql}`, w.params)) as { k: string }[]) seen.add(r.k);
+  }
+  const fresh = batch.filter((p) => {
+    if (p.idempotencyKey === null) return true;
+    if (seen.has(p.idempotencyKey)) return false;
+    seen.add(p.idempotencyKey);
+    return true;
+  });
+  result.skipped += batch.length - fresh.length;
+  if (!fresh.length) return;
+  const max = await maxIds(m, ['purchases', 'purchase_lines'] as const);
+  const purchaseValues: unknown[] = [];
+  const lineValues: unknown[] = [];
+  let lineId = max.purchase_lines;
+  fresh.forEach((p, i) => {
+    const id = max.purchases + 1 + i;
+    const subtotal = p.lines.reduce((s, l) => s + l.quantity * l.unitPriceCents, 0);
+    const at = d.date(p.purchasedAt);
+    purchaseValues.push(id, p.customerId, at, p.channel, p.status, subtotal, 0, subtotal, p.idempotencyKey, at);
+    for (const l of p.lines) lineValues.push(++lineId, id, l.productId, l.quantity, l.unitPriceCents);
+    result.customerIds.add(p.customerId);
+  });
+  await insertRows(m, d, 'purchases', ['id', 'customer_id', 'purchased_at', 'channel', 'status', 'subtotal_cents', 'discount_cents', 'total_cents', 'idempotency_key', 'created_at'], purchaseValues);
+  await insertRows(m, d, 'purchase_lines', ['id', 'purchase_id', 'product_id', 'quantity', 'unit_price_cents'], lineValues);
+  result.inserted += fresh.length;
+  result.lines += lineValues.length / 5;
+}
+
+/** Recomputes the purchase statistics of the given customers, a bounded id list per statement. */
+export async function refreshStats(ds: DataSource, customerIds: Iterable<number>): Promise<void> {
+  const service = new PurchaseService(ds);
+  for (const part of chunks([...customerIds], LOOKUP)) await service.refreshCustomerStats(part);
+}
