@@ -51,7 +51,8 @@ const sqlite: Dialect = {
 };
 
 export function dialectOf(ds: DataSource): Dialect {
-  return ds.options.type === 'mysql' ? mysql : sqlite;
+  // MariaDB runs with its own driver type ('mariadb'), but speaks the same SQL.
+  return ds.options.type === 'mysql' || ds.options.type === 'mariadb' ? mysql : sqlite;
 }
 
 /** Escapes a user string for use inside LIKE with ESCAPE '!'. */
