@@ -55,6 +55,39 @@ const commands: Record<string, Command> = {
     console.error('schema.graphql matches the code');
     return 0;
   },
+  async apikey(args) {
+    const [action] = args;
+    const { openDatabase } = await import('./db/database');
+    const { AuthService } = await import('./modules/auth/auth.service');
+    const { Role } = await import('./modules/auth/api-key.entity');
+    const ds = await openDatabase(loadConfig().database);
+    try {
+      const auth = new AuthService(ds);
+      if (action === 'create') {
+        const role = (option(args, 'role') ?? '').toUpperCase();
+        const name = option(args, 'name');
+        if (!(role in Role) || !name) throw new Error('usage: apikey create --role ADMIN|AGENT|ANALYST --name <who>');
+        const { key, apiKey } = await auth.create(name, role as keyof typeof Role as never);
+        console.error(`created ${apiKey.role} key #${apiKey.id} "${apiKey.name}"; it is shown only once:`);
+        process.stdout.write(`${key}\n`);
+        return 0;
+      }
+      if (action === 'list') {
+        for (const k of await auth.list()) console.log(`${k.id}\t${k.role}\t${k.name}\t${k.keyPrefix}...\t${k.revokedAt ? 'revoked ' + k.revokedAt.toISOString() : 'active'}`);
+        return 0;
+      }
+      if (action === 'revoke') {
+        const id = Number(args[1]);
+        if (!Number.isInteger(id)) throw new Error('usage: apikey revoke <id>');
+        await auth.revoke(id);
+        console.error(`revoked key #${id}`);
+        return 0;
+      }
+      throw new Error('usage: apikey create|list|revoke');
+    } finally {
+      await ds.destroy();
+    }
+  },
   async seed(args) {
     const { runSeed } = await import('./db/seed/seed.command');
     return runSeed(args, option);

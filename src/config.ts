@@ -22,6 +22,14 @@ export interface AppConfig {
   logLevel: string;
   maxBodyBytes: number;
   shutdownGraceMs: number;
+  /** Requests a minute per API key (token bucket); 0 turns the limit off. */
+  rateLimitPerMinute: number;
+  /** A request that takes longer is answered 503 and its socket closed. */
+  requestTimeoutMs: number;
+  /** Longest a single SQL statement may run (MySQL/MariaDB). */
+  statementTimeoutMs: number;
+  limits: { maxDepth: number; maxAliases: number; maxDirectives: number; maxTokens: number; maxCost: number };
+  metrics: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -87,5 +95,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<AppCo
     logLevel: oneOf('LOG_LEVEL', env.LOG_LEVEL, ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, mode === 'test' ? 'silent' : 'info'),
     maxBodyBytes: int('MAX_BODY_BYTES', env.MAX_BODY_BYTES, 1_000_000, 1_000, 100_000_000),
     shutdownGraceMs: int('SHUTDOWN_GRACE_MS', env.SHUTDOWN_GRACE_MS, 10_000, 0, 600_000),
+    rateLimitPerMinute: int('RATE_LIMIT_PER_MINUTE', env.RATE_LIMIT_PER_MINUTE, 1200, 0, 10_000_000),
+    requestTimeoutMs: int('REQUEST_TIMEOUT_MS', env.REQUEST_TIMEOUT_MS, 30_000, 100, 600_000),
+    statementTimeoutMs: int('STATEMENT_TIMEOUT_MS', env.STATEMENT_TIMEOUT_MS, 20_000, 100, 600_000),
+    limits: Object.freeze({
+      maxDepth: int('MAX_DEPTH', env.MAX_DEPTH, 12, 2, 100),
+      maxAliases: int('MAX_ALIASES', env.MAX_ALIASES, 15, 1, 1000),
+      maxDirectives: int('MAX_DIRECTIVES', env.MAX_DIRECTIVES, 10, 1, 1000),
+      maxTokens: int('MAX_TOKENS', env.MAX_TOKENS, 2000, 50, 100_000),
+      maxCost: int('MAX_COST', env.MAX_COST, 50_000, 10, 10_000_000),
+    }),
+    metrics: bool('METRICS', env.METRICS, true),
   });
 }

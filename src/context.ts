@@ -4,6 +4,7 @@ import { byIdLoader, groupLoader, LoaderCache } from './common/loaders';
 import type { ConnectionResult, PageArgs } from './common/pagination';
 import type { SqlStats } from './common/sql-stats';
 import { AnalyticsLoaders } from './modules/analytics/analytics.loaders';
+import type { Principal } from './modules/auth/auth.service';
 import type { Product } from './modules/catalog/product.entity';
 import type { Customer } from './modules/customer/customer.entity';
 import type { Feedback } from './modules/feedback/feedback.entity';
@@ -56,6 +57,8 @@ function newLoader<V>(batch: (ids: readonly number[]) => Promise<V[]>): DataLoad
 
 export interface Context {
   requestId: string;
+  /** The authenticated caller (API key); null only for requests that need none. */
+  principal: Principal | null;
   services: Services;
   loaders: Loaders;
   log: Logger;

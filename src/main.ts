@@ -3,6 +3,33 @@ import { ConfigError, loadConfig } from './config';
 import { openDatabase } from './db/database';
 import { createLogger } from './logger';
 import { createApp } from './server';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { DatabaseConfig } from './config';
+import { Role } from './modules/auth/api-key.entity';
+import type { AuthService } from './modules/auth/auth.service';
+
+/**
+ * Development convenience: the demo database gets an ADMIN key, kept beside the SQLite file (or in ./data)
+ * so that every development start can print it and hand it to the playground. Never in production.
+ */
+async function developmentKey(auth: AuthService, db: DatabaseConfig, seeded: boolean): Promise<string | null> {
+  const file = join(db.kind === 'sqlite' && db.file !== ':memory:' ? dirname(db.file) : 'data', `dev-api-key${db.kind === 'mysql' ? `-${db.database}` : ''}`);
+  try {
+    const key = readFileSync(file, 'utf8').trim();
+    if (await auth.authenticate(key)) return key;
+  } catch {
+    /* no key file yet */
+  }
+  if (!seeded) return null;
+  const { key } = await auth.create('development', Role.ADMIN);
+  try {
+    writeFileSync(file, `${key}\n`, { mode: 0o600 });
+  } catch {
+    /* read-only directory: the key is still printed once */
+  }
+  return key;
+}
 
 /** Boot: config -> database (migrations, demo data) -> schema -> HTTP server -> listen. */
 async function main() {
@@ -17,17 +44,23 @@ async function main() {
     throw e;
   }
   const log = createLogger(config.logLevel);
-  const ds = await openDatabase(config.database);
+  const ds = await openDatabase(config.database, { statementTimeoutMs: config.statementTimeoutMs });
+  let seeded = false;
   if (config.seedDemo) {
     const { seedDemoIfEmpty } = await import('./db/seed/demo');
-    const seeded = await seedDemoIfEmpty(ds, config.demoCustomers, log);
+    seeded = await seedDemoIfEmpty(ds, config.demoCustomers, log);
     if (seeded) log.info({ customers: config.demoCustomers }, 'empty database: loaded the demo company');
   }
   const app = await createApp(config, ds, log);
+  const devKey = config.env === 'development' ? await developmentKey(app.services.auth, config.database, seeded) : null;
+  if (devKey) app.setPlaygroundKey(devKey);
   await new Promise<void>((resolve) => app.http.listen(config.port, config.host, resolve));
   const where = config.database.kind === 'sqlite' ? `SQLite ${config.database.file}` : `MySQL ${config.database.database}`;
   log.info({ database: where }, `CareGraph is listening on http://${config.host}:${config.port}/graphql`);
-  if (config.playground !== 'off') console.error(`\n  CareGraph playground: http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}/graphql\n`);
+  if (config.playground !== 'off') console.error(`\n  CareGraph playground: http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}/graphql`);
+  console.error(devKey
+    ? `  Development API key (ADMIN): ${devKey}\n  (send it as Authorization: Bearer <key>; the playground already does)\n`
+    : '  Create an API key with: npm run -s apikey -- create --role ADMIN --name <you>\n');
 
   let stopping = false;
   const shutdown = async (signal: string) => {

@@ -49,7 +49,8 @@ const EXAMPLE = `# Welcome to CareGraph. A care agent's view of the first custom
 }
 `;
 
-export function playgroundHtml(): string {
+export function playgroundHtml(apiKey: string | null = null): string {
+  const headers = apiKey ? JSON.stringify(JSON.stringify({ Authorization: `Bearer ${apiKey}` }, null, 2)) : 'undefined';
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -66,7 +67,7 @@ export function playgroundHtml(): string {
   <script>
     const fetcher = GraphiQL.createFetcher({ url: window.location.pathname });
     ReactDOM.createRoot(document.getElementById('graphiql')).render(
-      React.createElement(GraphiQL, { fetcher, defaultQuery: ${JSON.stringify(EXAMPLE)}, shouldPersistHeaders: true }),
+      React.createElement(GraphiQL, { fetcher, defaultQuery: ${JSON.stringify(EXAMPLE)}, defaultHeaders: ${headers}, shouldPersistHeaders: true }),
     );
   </script>
 </body>

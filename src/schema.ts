@@ -3,13 +3,16 @@ import { join } from 'node:path';
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { AnalyticsQueryResolver, CustomerAnalyticsResolver } from './modules/analytics/analytics.resolver';
+import { AuthResolver } from './modules/auth/auth.resolver';
+import { authChecker } from './modules/auth/guards';
 import { ProductResolver } from './modules/catalog/product.resolver';
 import { CustomerResolver } from './modules/customer/customer.resolver';
 import { FeedbackResolver } from './modules/feedback/feedback.resolver';
 import { NodeResolver } from './modules/node/node.resolver';
+import { PrivacyResolver } from './modules/privacy/privacy.resolver';
 import { PurchaseLineResolver, PurchaseResolver } from './modules/purchase/purchase.resolver';
 
-export const resolvers = [NodeResolver, CustomerResolver, ProductResolver, PurchaseResolver, PurchaseLineResolver, FeedbackResolver, CustomerAnalyticsResolver, AnalyticsQueryResolver] as const;
+export const resolvers = [NodeResolver, CustomerResolver, ProductResolver, PurchaseResolver, PurchaseLineResolver, FeedbackResolver, CustomerAnalyticsResolver, AnalyticsQueryResolver, AuthResolver, PrivacyResolver] as const;
 
 let built: Promise<GraphQLSchema> | null = null;
 
@@ -18,6 +21,8 @@ export function getSchema(): Promise<GraphQLSchema> {
   built ??= buildSchema({
     resolvers: resolvers as unknown as [Function, ...Function[]],
     validate: { forbidUnknownValues: false },
+    authChecker,
+    authMode: 'error',
     emitSchemaFile: false,
   });
   return built;

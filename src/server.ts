@@ -2,16 +2,23 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { ApolloServer, HeaderMap, type ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
-import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import type { GraphQLFormattedError } from 'graphql';
+import { ApolloArmor } from '@escape.tech/graphql-armor';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
+import { costLimitPlugin } from './common/cost';
 import { ErrorCode, mapError } from './common/errors';
+import { RateLimiter } from './common/rate-limit';
 import { withSqlStats, type SqlStats } from './common/sql-stats';
 import type { AppConfig } from './config';
 import { Loaders, type Context } from './context';
+import { createMetrics, type Metrics } from './metrics';
+import { Role } from './modules/auth/api-key.entity';
+import type { Principal } from './modules/auth/auth.service';
 import { playgroundHtml, PLAYGROUND_ASSET_PREFIX, servePlaygroundAsset } from './playground';
 import { getSchema } from './schema';
 import { createServices, type Services } from './services';
@@ -20,6 +27,9 @@ export interface App {
   http: Server;
   apollo: ApolloServer<Context>;
   services: Services;
+  metrics: Metrics;
+  /** Development only: the playground sends this key. */
+  setPlaygroundKey(key: string): void;
   /** Resolves when in-flight requests finished (or the grace period ran out) and everything is closed. */
   stop(): Promise<void>;
 }
@@ -30,20 +40,31 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 export async function createApp(config: Readonly<AppConfig>, ds: DataSource, log: Logger): Promise<App> {
   const services = createServices(ds);
   const schema = await getSchema();
+  const metrics = createMetrics();
+  services.analytics.store.onFit = (kind, ms) => metrics.modelFits.observe({ kind }, ms / 1000);
+  const rateLimiter = new RateLimiter(config.rateLimitPerMinute);
 
   const errorPlugin: ApolloServerPlugin<Context> = {
     async requestDidStart() {
       return {
+        async didResolveOperation({ operation, contextValue }) {
+          // ANALYST is read-only: one central rule instead of a decorator on every mutation.
+          if (operation?.operation === 'mutation' && contextValue.principal?.role === Role.ANALYST) {
+            throw new GraphQLError('ANALYST keys are read-only', { extensions: { code: ErrorCode.FORBIDDEN, http: { status: 403 } } });
+          }
+        },
         async didEncounterErrors({ errors, contextValue }) {
           for (const e of errors) {
             const original = unwrapResolverError(e);
             const mapped = mapError(original, e.extensions?.code as string | undefined);
-            if (mapped.code === ErrorCode.INTERNAL_SERVER_ERROR) {
-              contextValue.log.error({ err: original, path: e.path }, 'internal error');
+            metrics.errors.inc({ code: mapped.code });
+            if (mapped.code === ErrorCode.INTERNAL_SERVER_ERROR || mapped.code === ErrorCode.SERVICE_UNAVAILABLE) {
+              contextValue.log.error({ err: original, path: e.path }, mapped.code === ErrorCode.INTERNAL_SERVER_ERROR ? 'internal error' : 'database unavailable');
             }
           }
         },
         async willSendResponse({ response, contextValue }) {
+          metrics.sqlStatements.observe(contextValue.sqlStats.statements);
           if (response.body.kind !== 'single') return;
           const result = response.body.singleResult;
           if (result.errors?.length) {
@@ -58,11 +79,23 @@ export async function createApp(config: Readonly<AppConfig>, ds: DataSource, log
     },
   };
 
+  const armor = new ApolloArmor({
+    maxDepth: { n: config.limits.maxDepth, ignoreIntrospection: true, flattenFragments: true },
+    maxAliases: { n: config.limits.maxAliases },
+    maxDirectives: { n: config.limits.maxDirectives },
+    maxTokens: { n: config.limits.maxTokens },
+    // Our own cost rule prices lists by their page size; armor's flat cost would double-count.
+    costLimit: { enabled: false },
+    blockFieldSuggestion: { enabled: config.env === 'production' },
+  }).protect();
+
   const apollo = new ApolloServer<Context>({
     schema,
     introspection: config.introspection,
     includeStacktraceInErrorResponses: false,
     hideSchemaDetailsFromClientErrors: config.env === 'production',
+    allowBatchedHttpRequests: false,
+    validationRules: armor.validationRules,
     formatError: (formatted, error): GraphQLFormattedError => {
       const mapped = mapError(unwrapResolverError(error), formatted.extensions?.code as string | undefined);
       return {
@@ -76,26 +109,50 @@ export async function createApp(config: Readonly<AppConfig>, ds: DataSource, log
       ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginInlineTraceDisabled(),
       config.playground === 'apollo' ? ApolloServerPluginLandingPageLocalDefault({ embed: true }) : ApolloServerPluginLandingPageDisabled(),
+      ...armor.plugins,
+      costLimitPlugin(schema, config.limits.maxCost),
       errorPlugin,
     ],
   });
   await apollo.start();
 
+  let playgroundKey: string | null = null;
   let ready = true;
   let inFlight = 0;
   let draining: (() => void) | null = null;
 
+  function reject(res: ServerResponse, status: number, code: string, message: string, requestId: string, headers: Record<string, string> = {}) {
+    for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
+    res.setHeader('x-request-id', requestId);
+    metrics.errors.inc({ code });
+    return sendJson(res, status, { errors: [{ message, extensions: { code, requestId } }] });
+  }
+
+  async function authenticate(req: IncomingMessage): Promise<Principal | null> {
+    const header = req.headers.authorization;
+    const m = typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
+    return m ? services.auth.authenticate(m[1]) : null;
+  }
+
   async function handleGraphQL(req: IncomingMessage, res: ServerResponse, url: URL, requestId: string) {
+    const principal = await authenticate(req);
+    if (!principal) {
+      return reject(res, 401, ErrorCode.UNAUTHENTICATED, 'Send a valid API key: Authorization: Bearer <key>', requestId, { 'www-authenticate': 'Bearer' });
+    }
+    const wait = rateLimiter.take(principal.keyId);
+    if (wait > 0) {
+      return reject(res, 429, ErrorCode.RATE_LIMITED, `Too many requests for this API key; retry in ${wait} s`, requestId, { 'retry-after': String(wait) });
+    }
     let body: unknown = undefined;
     if (req.method === 'POST') {
       const raw = await readBody(req, config.maxBodyBytes);
-      if (raw === null) return sendJson(res, 413, { errors: [{ message: `request body larger than ${config.maxBodyBytes} bytes`, extensions: { code: 'BAD_REQUEST' } }] });
+      if (raw === null) return reject(res, 413, 'BAD_REQUEST', `request body larger than ${config.maxBodyBytes} bytes`, requestId);
       const type = req.headers['content-type'] ?? '';
       if (/json/i.test(type)) {
         try {
           body = raw.length ? JSON.parse(raw.toString('utf8')) : undefined;
         } catch {
-          return sendJson(res, 400, { errors: [{ message: 'request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] });
+          return reject(res, 400, 'BAD_REQUEST', 'request body is not valid JSON', requestId);
         }
       } else {
         body = raw.toString('utf8');
@@ -104,7 +161,7 @@ export async function createApp(config: Readonly<AppConfig>, ds: DataSource, log
     const headers = new HeaderMap();
     for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
     const sqlStats: SqlStats = { statements: 0, dbMs: 0 };
-    const context: Context = { requestId, services, loaders: new Loaders(services), log: log.child({ requestId }), sqlStats };
+    const context: Context = { requestId, principal, services, loaders: new Loaders(services), log: log.child({ requestId }), sqlStats };
     const result = await withSqlStats(sqlStats, () =>
       apollo.executeHTTPGraphQLRequest({
         httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
@@ -123,20 +180,25 @@ export async function createApp(config: Readonly<AppConfig>, ds: DataSource, log
   }
 
   const http = createServer((req, res) => {
+    const started = performance.now();
     const requestId = typeof req.headers['x-request-id'] === 'string' && REQUEST_ID.test(req.headers['x-request-id']) ? req.headers['x-request-id'] : randomUUID();
     const url = new URL(req.url ?? '/', 'http://localhost');
+    const routeName = ['/graphql', '/healthz', '/readyz', '/metrics'].includes(url.pathname) ? url.pathname : 'other';
     inFlight++;
-    const done = () => {
+    res.on('close', () => {
+      metrics.requests.inc({ route: routeName, status: String(res.statusCode) });
+      metrics.latency.observe({ route: routeName }, (performance.now() - started) / 1000);
       inFlight--;
       if (inFlight === 0 && draining) draining();
-    };
-    res.on('close', done);
+    });
     route(req, res, url, requestId).catch((err) => {
       log.error({ err, requestId }, 'request failed');
-      if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR', requestId } }] });
+      if (!res.headersSent) reject(res, 500, ErrorCode.INTERNAL_SERVER_ERROR, 'Internal server error', requestId);
       else res.end();
     });
   });
+  http.requestTimeout = config.requestTimeoutMs;
+  http.headersTimeout = Math.min(60_000, config.requestTimeoutMs);
 
   const wantsHtml = (req: IncomingMessage) => req.method === 'GET' && /text\/html/.test(req.headers.accept ?? '');
 
@@ -145,10 +207,13 @@ export async function createApp(config: Readonly<AppConfig>, ds: DataSource, log
       if (servePlaygroundAsset(url.pathname.slice(PLAYGROUND_ASSET_PREFIX.length), res)) return;
       return sendJson(res, 404, { error: 'not found' });
     }
-    if (config.playground === 'graphiql' && url.pathname === '/graphql' && wantsHtml(req) && !url.searchParams.has('query')) {
-      res.statusCode = 200;
-      res.setHeader('content-type', 'text/html; charset=utf-8');
-      return res.end(playgroundHtml());
+    if (config.playground !== 'off' && url.pathname === '/graphql' && wantsHtml(req) && !url.searchParams.has('query')) {
+      if (config.playground === 'graphiql') {
+        res.statusCode = 200;
+        res.setHeader('content-type', 'text/html; charset=utf-8');
+        return res.end(playgroundHtml(playgroundKey));
+      }
+      return handleGraphQLLanding(req, res, url, requestId);
     }
     switch (url.pathname) {
       case '/healthz':
@@ -157,6 +222,11 @@ export async function createApp(config: Readonly<AppConfig>, ds: DataSource, log
         const ok = ready && (await databaseAnswers(ds));
         return sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : 'not ready' });
       }
+      case '/metrics':
+        if (!config.metrics) return sendJson(res, 404, { error: 'not found' });
+        res.statusCode = 200;
+        res.setHeader('content-type', metrics.registry.contentType);
+        return res.end(await metrics.registry.metrics());
       case '/graphql':
         return handleGraphQL(req, res, url, requestId);
       case '/':
@@ -168,10 +238,25 @@ export async function createApp(config: Readonly<AppConfig>, ds: DataSource, log
     }
   }
 
+  /** Apollo's landing page (Sandbox) for a browser, without a key. */
+  async function handleGraphQLLanding(req: IncomingMessage, res: ServerResponse, url: URL, requestId: string) {
+    const headers = new HeaderMap();
+    for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers.set(k, v);
+    const context: Context = { requestId, principal: null, services, loaders: new Loaders(services), log: log.child({ requestId }), sqlStats: { statements: 0, dbMs: 0 } };
+    const result = await apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest: { method: 'GET', headers, search: url.search, body: undefined }, context: async () => context });
+    res.statusCode = result.status ?? 200;
+    for (const [k, v] of result.headers) res.setHeader(k, v);
+    res.end(result.body.kind === 'complete' ? result.body.string : '');
+  }
+
   return {
     http,
     apollo,
     services,
+    metrics,
+    setPlaygroundKey(key: string) {
+      playgroundKey = key;
+    },
     async stop() {
       ready = false;
       await new Promise<void>((resolve) => {

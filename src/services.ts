@@ -1,8 +1,11 @@
 import type { DataSource } from 'typeorm';
 import { AnalyticsService } from './modules/analytics/analytics.service';
+import { AuditService } from './modules/audit/audit.service';
+import { AuthService } from './modules/auth/auth.service';
 import { ProductService } from './modules/catalog/product.service';
 import { CustomerService } from './modules/customer/customer.service';
 import { FeedbackService } from './modules/feedback/feedback.service';
+import { PrivacyService } from './modules/privacy/privacy.service';
 import { PurchaseService } from './modules/purchase/purchase.service';
 
 /** The stateless services of one process, built once at start-up around the DataSource. */
@@ -14,6 +17,9 @@ export function createServices(ds: DataSource) {
     purchases: new PurchaseService(ds),
     feedback: new FeedbackService(ds),
     analytics: new AnalyticsService(ds),
+    auth: new AuthService(ds),
+    audit: new AuditService(ds),
+    privacy: new PrivacyService(ds),
   };
 }
 

@@ -7,6 +7,9 @@ export enum ErrorCode {
   CONFLICT = 'CONFLICT',
   FORBIDDEN = 'FORBIDDEN',
   UNAUTHENTICATED = 'UNAUTHENTICATED',
+  RATE_LIMITED = 'RATE_LIMITED',
+  QUERY_TOO_COSTLY = 'QUERY_TOO_COSTLY',
+  SERVICE_UNAVAILABLE = 'SERVICE_UNAVAILABLE',
   INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
 }
 
@@ -66,6 +69,13 @@ export function mapError(original: unknown, fallbackCode?: string): MappedError 
       };
     }
     if (typeof code === 'string' && KNOWN_CODES.has(code)) return { message: original.message, code };
+  }
+  const text = `${(original as { code?: string })?.code ?? ''} ${(original as Error)?.message ?? ''} ${(original as { driverError?: { code?: string } })?.driverError?.code ?? ''}`;
+  if (/ECONNREFUSED|PROTOCOL_CONNECTION_LOST|ECONNRESET|ETIMEDOUT|Connection lost|Pool is closed|ER_SERVER_SHUTDOWN|EPIPE/.test(text)) {
+    return { message: 'The database is unavailable right now; retry shortly', code: ErrorCode.SERVICE_UNAVAILABLE, internal: original };
+  }
+  if (/PROTOCOL_SEQUENCE_TIMEOUT|Query inactivity timeout|max_statement_time|ER_QUERY_TIMEOUT|ER_STATEMENT_TIMEOUT/.test(text)) {
+    return { message: 'The query took too long and was stopped', code: ErrorCode.SERVICE_UNAVAILABLE, internal: original };
   }
   if (fallbackCode && KNOWN_CODES.has(fallbackCode) && fallbackCode !== ErrorCode.INTERNAL_SERVER_ERROR) {
     return { message: (original as Error).message, code: fallbackCode };

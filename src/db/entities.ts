@@ -1,8 +1,10 @@
 import { AnalyticsModel } from '../modules/analytics/model-store';
+import { AuditLog } from '../modules/audit/audit-log.entity';
+import { ApiKey } from '../modules/auth/api-key.entity';
 import { Product } from '../modules/catalog/product.entity';
 import { Customer } from '../modules/customer/customer.entity';
 import { Feedback } from '../modules/feedback/feedback.entity';
 import { Purchase, PurchaseLine } from '../modules/purchase/purchase.entity';
 
 /** Every TypeORM entity; the migrations must match them (npm run migration:check). */
-export const entities = [Customer, Product, Purchase, PurchaseLine, Feedback, AnalyticsModel];
+export const entities = [Customer, Product, Purchase, PurchaseLine, Feedback, AnalyticsModel, ApiKey, AuditLog];

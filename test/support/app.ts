@@ -17,11 +17,18 @@ export interface GqlResult<T = any> {
   extensions?: { sql?: { statements: number; dbMs: number }; [k: string]: unknown };
 }
 
+export type TestRole = 'ADMIN' | 'AGENT' | 'ANALYST';
+
 export interface TestApp {
   url: string;
   ds: DataSource;
   app: App;
+  /** One API key per role, created for this app. */
+  keys: Record<TestRole, string>;
+  /** Sends an operation with the ADMIN key unless headers say otherwise (pass { authorization: '' } for none). */
   gql<T = any>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GqlResult<T>>;
+  /** The same with another role's key. */
+  as<T = any>(role: TestRole, query: string, variables?: Record<string, unknown>): Promise<GqlResult<T>>;
   close(): Promise<void>;
 }
 
@@ -29,22 +36,34 @@ export interface TestApp {
 export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const { db, drop } = await createScratchDatabase(dbKind, process.env.DATABASE_URL);
   const ds = await openDatabase(db);
-  const config = loadConfig({ NODE_ENV: 'test', SQL_STATS: 'true', PLAYGROUND: 'off', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', SHUTDOWN_GRACE_MS: '1000', ...env });
+  const config = loadConfig({
+    NODE_ENV: 'test', SQL_STATS: 'true', PLAYGROUND: 'off', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', SHUTDOWN_GRACE_MS: '1000',
+    RATE_LIMIT_PER_MINUTE: '0', ...env,
+  });
   const app = await createApp(config, ds, createLogger(config.logLevel));
   await new Promise<void>((resolve) => app.http.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(app.http.address() as AddressInfo).port}`;
+  const keys = {} as Record<TestRole, string>;
+  for (const role of ['ADMIN', 'AGENT', 'ANALYST'] as const) keys[role] = (await app.services.auth.create(`test ${role.toLowerCase()}`, role as never)).key;
+  const send = async (query: string, variables: Record<string, unknown> | undefined, headers: Record<string, string>) => {
+    const res = await fetch(`${url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify({ query, variables }),
+    });
+    const body = (await res.json()) as GqlResult;
+    return { ...body, status: res.status };
+  };
   return {
     url,
     ds,
     app,
-    async gql(query, variables, headers = {}) {
-      const res = await fetch(`${url}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...headers },
-        body: JSON.stringify({ query, variables }),
-      });
-      const body = (await res.json()) as GqlResult;
-      return { ...body, status: res.status };
+    keys,
+    gql(query, variables, headers = {}) {
+      return send(query, variables, { authorization: `Bearer ${keys.ADMIN}`, ...headers });
+    },
+    as(role, query, variables) {
+      return send(query, variables, { authorization: `Bearer ${keys[role]}` });
     },
     async close() {
       await app.stop();

@@ -65,6 +65,8 @@ const moved = (now: number, then: number) => Math.abs(now - then) > Math.max(1, 
 export class ModelStore {
   private readonly memory = new Map<string, StoredModel<unknown>>();
   private readonly inFlight = new Map<string, Promise<StoredModel<unknown>>>();
+  /** Told about every fit (metrics). */
+  onFit: ((kind: string, ms: number) => void) | null = null;
 
   constructor(private readonly ds: DataSource) {}
 
@@ -116,6 +118,7 @@ export class ModelStore {
     const started = performance.now();
     const { value, asOf } = await fit();
     const fitMs = Math.round(performance.now() - started);
+    this.onFit?.(kind, fitMs);
     const stored: StoredModel<T> = {
       key, asOf, fittedAt: new Date(now), fitMs, customersAtFit: version.customers, purchasesAtFit: version.purchases, value,
     };

@@ -1,4 +1,5 @@
-import { Arg, Args, Ctx, Field, ID, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
+import { Audited } from '../auth/guards';
+import { Arg, Args, Ctx, Field, ID, Mutation, ObjectType, Query, Resolver, UseMiddleware } from 'type-graphql';
 import { expectGlobalId } from '../../common/global-id';
 import { Connection, PageArgs } from '../../common/pagination';
 import type { Context } from '../../context';
@@ -31,21 +32,25 @@ export class ProductResolver {
   }
 
   @Mutation(() => Product)
+  @UseMiddleware(Audited('CREATE', 'Product'))
   createProduct(@Arg('input', () => CreateProductInput) input: CreateProductInput, @Ctx() { services }: Context) {
     return services.products.create(input);
   }
 
   @Mutation(() => Product)
+  @UseMiddleware(Audited('UPDATE', 'Product'))
   updateProduct(@Arg('input', () => UpdateProductInput) input: UpdateProductInput, @Ctx() { services }: Context) {
     return services.products.update(expectGlobalId(input.id, 'Product'), input, input.version);
   }
 
   @Mutation(() => UpsertProductPayload, { description: 'Creates the product with this sku, or updates it.' })
+  @UseMiddleware(Audited('UPDATE', 'Product'))
   upsertProduct(@Arg('input', () => CreateProductInput) input: CreateProductInput, @Ctx() { services }: Context) {
     return services.products.upsertBySku(input);
   }
 
   @Mutation(() => Product)
+  @UseMiddleware(Audited('DELETE', 'Product'))
   deleteProduct(@Arg('id', () => ID) id: string, @Ctx() { services }: Context) {
     return services.products.softDelete(expectGlobalId(id, 'Product'));
   }

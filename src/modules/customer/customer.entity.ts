@@ -1,9 +1,10 @@
-import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ID, Int, ObjectType, registerEnumType, UseMiddleware } from 'type-graphql';
 import {
   Column, CreateDateColumn, DeleteDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn, VersionColumn,
 } from 'typeorm';
 import { toGlobalId } from '../../common/global-id';
 import { tagsTransformer } from '../../db/transformers';
+import { initials, MaskForAnalyst } from '../auth/guards';
 import { Node } from '../node/node.type';
 
 export enum Gender {
@@ -27,16 +28,19 @@ export class Customer implements Node {
     return toGlobalId('Customer', this.id);
   }
 
-  @Field()
+  @Field({ simple: false, description: 'Initials only for ANALYST callers.' })
+  @UseMiddleware(MaskForAnalyst(initials))
   @Column({ type: 'varchar', length: 200 })
   name!: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, simple: false, description: 'Masked (null) for ANALYST callers.' })
+  @UseMiddleware(MaskForAnalyst())
   @Index('uq_customers_email', { unique: true })
   @Column({ type: 'varchar', length: 254, nullable: true })
   email!: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, simple: false, description: 'Masked (null) for ANALYST callers.' })
+  @UseMiddleware(MaskForAnalyst())
   @Column({ type: 'varchar', length: 40, nullable: true })
   phone!: string | null;
 
@@ -44,7 +48,8 @@ export class Customer implements Node {
   @Column({ type: 'varchar', length: 16, nullable: true })
   gender!: Gender | null;
 
-  @Field(() => String, { nullable: true, description: 'YYYY-MM-DD' })
+  @Field(() => String, { nullable: true, simple: false, description: 'YYYY-MM-DD; masked (null) for ANALYST callers.' })
+  @UseMiddleware(MaskForAnalyst())
   @Column({ type: 'date', nullable: true })
   birthDate!: string | null;
 
@@ -57,7 +62,8 @@ export class Customer implements Node {
     return now.getUTCFullYear() - y - (had ? 0 : 1);
   }
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, simple: false, description: 'Masked (null) for ANALYST callers.' })
+  @UseMiddleware(MaskForAnalyst())
   @Column({ type: 'varchar', length: 300, nullable: true })
   address!: string | null;
 

@@ -1,4 +1,5 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Mutation, ObjectType, Query, Resolver, Root, Field } from 'type-graphql';
+import { Audited } from '../auth/guards';
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, ObjectType, Query, Resolver, Root, Field, UseMiddleware } from 'type-graphql';
 import { expectGlobalId } from '../../common/global-id';
 import { ImportResult } from '../../common/import-result';
 import { Connection, PageArgs } from '../../common/pagination';
@@ -33,6 +34,7 @@ export class CustomerResolver {
   }
 
   @Query(() => Customer, { nullable: true })
+  @UseMiddleware(Audited('READ', 'Customer'))
   customer(@Arg('id', () => ID) id: string, @Ctx() { loaders }: Context) {
     return loaders.customer.load(expectGlobalId(id, 'Customer')).then((c) => (c && !c.deletedAt ? c : null));
   }
@@ -59,26 +61,31 @@ export class CustomerResolver {
   }
 
   @Mutation(() => Customer)
+  @UseMiddleware(Audited('CREATE', 'Customer'))
   createCustomer(@Arg('input', () => CreateCustomerInput) input: CreateCustomerInput, @Ctx() { services }: Context) {
     return services.customers.create(input);
   }
 
   @Mutation(() => Customer, { description: 'Changes the given fields; pass version to guard against lost updates.' })
+  @UseMiddleware(Audited('UPDATE', 'Customer'))
   updateCustomer(@Arg('input', () => UpdateCustomerInput) input: UpdateCustomerInput, @Ctx() { services }: Context) {
     return services.customers.update(expectGlobalId(input.id, 'Customer'), input, input.version);
   }
 
   @Mutation(() => UpsertCustomerPayload, { description: 'Creates the customer with this email, or updates it.' })
+  @UseMiddleware(Audited('UPDATE', 'Customer'))
   upsertCustomer(@Arg('input', () => UpsertCustomerInput) input: UpsertCustomerInput, @Ctx() { services }: Context) {
     return services.customers.upsertByEmail(input);
   }
 
   @Mutation(() => Customer, { description: 'Soft delete: hidden from lists, kept for history.' })
+  @UseMiddleware(Audited('DELETE', 'Customer'))
   deleteCustomer(@Arg('id', () => ID) id: string, @Ctx() { services }: Context) {
     return services.customers.softDelete(expectGlobalId(id, 'Customer'));
   }
 
   @Mutation(() => ImportResult, { description: 'Bulk upsert (by email when present) with a result per row.' })
+  @UseMiddleware(Audited('CREATE', 'Customer'))
   importCustomers(@Arg('input', () => ImportCustomersInput) input: ImportCustomersInput, @Ctx() { services }: Context) {
     return services.customers.importRows(input.rows);
   }

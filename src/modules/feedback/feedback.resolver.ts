@@ -1,4 +1,5 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Audited } from '../auth/guards';
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root, UseMiddleware } from 'type-graphql';
 import { expectGlobalId } from '../../common/global-id';
 import { PageArgs } from '../../common/pagination';
 import type { Context } from '../../context';
@@ -36,16 +37,19 @@ export class FeedbackResolver {
   }
 
   @Mutation(() => Feedback)
+  @UseMiddleware(Audited('CREATE', 'Feedback'))
   createFeedback(@Arg('input', () => CreateFeedbackInput) input: CreateFeedbackInput, @Ctx() { services }: Context) {
     return services.feedback.create(input);
   }
 
   @Mutation(() => Feedback)
+  @UseMiddleware(Audited('UPDATE', 'Feedback'))
   updateFeedback(@Arg('input', () => UpdateFeedbackInput) input: UpdateFeedbackInput, @Ctx() { services }: Context) {
     return services.feedback.update(input);
   }
 
   @Mutation(() => Feedback)
+  @UseMiddleware(Audited('DELETE', 'Feedback'))
   deleteFeedback(@Arg('id', () => ID) id: string, @Ctx() { services }: Context) {
     return services.feedback.softDelete(expectGlobalId(id, 'Feedback'));
   }

@@ -1,4 +1,5 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Audited } from '../auth/guards';
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root, UseMiddleware } from 'type-graphql';
 import { expectGlobalId } from '../../common/global-id';
 import { ImportResult } from '../../common/import-result';
 import { PageArgs } from '../../common/pagination';
@@ -37,11 +38,13 @@ export class PurchaseResolver {
   }
 
   @Mutation(() => Purchase, { description: 'Creates a purchase with its lines in one transaction; totals are computed here.' })
+  @UseMiddleware(Audited('CREATE', 'Purchase'))
   createPurchase(@Arg('input', () => CreatePurchaseInput) input: CreatePurchaseInput, @Ctx() { services }: Context) {
     return services.purchases.create(input);
   }
 
   @Mutation(() => Purchase)
+  @UseMiddleware(Audited('UPDATE', 'Purchase'))
   updatePurchaseStatus(
     @Arg('id', () => ID) id: string,
     @Arg('status', () => PurchaseStatus) status: PurchaseStatus,
@@ -51,11 +54,13 @@ export class PurchaseResolver {
   }
 
   @Mutation(() => Purchase)
+  @UseMiddleware(Audited('DELETE', 'Purchase'))
   deletePurchase(@Arg('id', () => ID) id: string, @Ctx() { services }: Context) {
     return services.purchases.softDelete(expectGlobalId(id, 'Purchase'));
   }
 
   @Mutation(() => ImportResult, { description: 'Bulk purchases with a result per row; each row is all-or-nothing.' })
+  @UseMiddleware(Audited('CREATE', 'Purchase'))
   importPurchases(@Arg('input', () => ImportPurchasesInput) input: ImportPurchasesInput, @Ctx() { services }: Context) {
     return services.purchases.importRows(input.rows);
   }

@@ -1,0 +1,46 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
+import { getComplexity, simpleEstimator, type ComplexityEstimator } from 'graphql-query-complexity';
+import { DEFAULT_PAGE } from './pagination';
+
+/** Lists without a page argument (purchase lines, recommendations) are priced as this many items. */
+const UNPAGED_LIST = 10;
+
+/**
+ * Prices a list field by its page size: first/last/limit times the cost of one item, so that
+ * `customers(first: 100) { purchases(first: 100) { ... } }` costs what it will really cost.
+ */
+const pagedEstimator: ComplexityEstimator = ({ args, childComplexity, field, type }) => {
+  // A connection's edges/nodes are the page itself: already multiplied by first/last on the connection field.
+  if (type.name.endsWith('Connection') && (field.name === 'edges' || field.name === 'nodes')) return 1 + childComplexity;
+  const size = [args.first, args.last, args.limit].find((v) => typeof v === 'number') as number | undefined;
+  const isList = /^\[|Connection!?$/.test(String(field.type).replace(/!$/, ''));
+  if (size !== undefined) return 1 + Math.max(1, size) * Math.max(1, childComplexity);
+  if (/Connection!?$/.test(String(field.type))) return 1 + DEFAULT_PAGE * Math.max(1, childComplexity);
+  if (isList && childComplexity > 0) return 1 + UNPAGED_LIST * childComplexity;
+  return undefined as unknown as number;
+};
+
+/** Rejects (HTTP 400) operations whose estimated cost exceeds `maximum`, before anything runs. */
+export function costLimitPlugin(schema: GraphQLSchema, maximum: number): ApolloServerPlugin {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ request, document }) {
+          const cost = getComplexity({
+            schema,
+            query: document,
+            operationName: request.operationName ?? undefined,
+            variables: request.variables ?? {},
+            estimators: [pagedEstimator, simpleEstimator({ defaultComplexity: 1 })],
+          });
+          if (cost > maximum) {
+            throw new GraphQLError(`query cost ${cost} exceeds the limit of ${maximum}: ask for smaller pages or fewer fields`, {
+              extensions: { code: 'QUERY_TOO_COSTLY', cost, maximum, http: { status: 400 } },
+            });
+          }
+        },
+      };
+    },
+  };
+}

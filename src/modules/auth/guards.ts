@@ -1,0 +1,45 @@
+import type { AuthChecker, MiddlewareFn } from 'type-graphql';
+import type { Context } from '../../context';
+import type { AuditAction } from '../audit/audit.service';
+import { Role } from './api-key.entity';
+
+/** type-graphql's @Authorized(roles): the caller's role must be listed (no roles = any authenticated caller). */
+export const authChecker: AuthChecker<Context> = ({ context }, roles) =>
+  !!context.principal && (roles.length === 0 || roles.includes(context.principal.role));
+
+/** Masks a personal-data field for ANALYST callers; other roles see it as stored. */
+export function MaskForAnalyst(mask: (value: unknown) => unknown = () => null): MiddlewareFn<Context> {
+  return async ({ context }, next) => {
+    const value = await next();
+    return context.principal?.role === Role.ANALYST && value != null ? mask(value) : value;
+  };
+}
+
+/** "Jane Doe" -> "J. D.": the most of a name an ANALYST sees. */
+export const initials = (name: unknown) =>
+  String(name)
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((w) => `${w[0].toUpperCase()}.`)
+    .join(' ');
+
+const globalIdOf = (v: unknown): string | null => {
+  const o = v as { globalId?: string; id?: unknown; customer?: { globalId?: string } } | null;
+  return o?.globalId ?? o?.customer?.globalId ?? (typeof o?.id === 'string' ? o.id : null);
+};
+
+/**
+ * Writes an audit entry after the field resolved successfully: every change, and reads of single
+ * customers. `entity` may be a function of the result (node(id) reads only audit customers).
+ */
+export function Audited(action: AuditAction, entity: string | ((result: unknown) => string | null)): MiddlewareFn<Context> {
+  return async ({ context, info, args }, next) => {
+    const result = await next();
+    const name = typeof entity === 'function' ? entity(result) : entity;
+    if (name && result != null) {
+      const id = globalIdOf(result) ?? (typeof args.id === 'string' ? args.id : null);
+      await context.services.audit.record(context.principal, context.requestId, [{ action, operation: info.fieldName, entity: name, entityId: id }]);
+    }
+    return result;
+  };
+}
