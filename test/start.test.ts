@@ -8,6 +8,7 @@ const root = join(__dirname, '..');
 let child: ChildProcess;
 let dir: string;
 let port = 0;
+let devKey = '';
 
 beforeAll(async () => {
   if (!existsSync(join(root, 'dist', 'src', 'main.js'))) {
@@ -26,7 +27,9 @@ beforeAll(async () => {
     const timer = setTimeout(() => reject(new Error(`server did not start: ${stderr}`)), 60_000);
     child.stderr!.on('data', (d: Buffer) => {
       stderr += d.toString();
-      if (stderr.includes('playground:')) {
+      const key = /Development API key \(ADMIN\): (cg_\S+)/.exec(stderr);
+      if (stderr.includes('playground:') && key) {
+        devKey = key[1];
         clearTimeout(timer);
         resolve();
       }
@@ -44,10 +47,16 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-test('answers { customers(first: 5) { totalCount } } with the demo company', async () => {
-  const res = await fetch(`http://127.0.0.1:${port}/graphql`, {
+test('answers { customers(first: 5) { totalCount } } with the demo company, given the printed development key', async () => {
+  const anonymous = await fetch(`http://127.0.0.1:${port}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query: '{ customers(first: 5) { totalCount } }' }),
+  });
+  expect(anonymous.status).toBe(401);
+  const res = await fetch(`http://127.0.0.1:${port}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${devKey}` },
     body: JSON.stringify({ query: '{ customers(first: 5) { totalCount edges { node { id } } } }' }),
   });
   const body = (await res.json()) as { data: { customers: { totalCount: number; edges: unknown[] } } };
@@ -59,7 +68,9 @@ test('serves the playground page to a browser at /graphql', async () => {
   const res = await fetch(`http://127.0.0.1:${port}/graphql`, { headers: { accept: 'text/html' } });
   expect(res.status).toBe(200);
   expect(res.headers.get('content-type')).toMatch(/text\/html/);
-  expect(await res.text()).toMatch(/graphiql/i);
+  const html = await res.text();
+  expect(html).toMatch(/graphiql/i);
+  expect(html).toContain(devKey);
   const asset = await fetch(`http://127.0.0.1:${port}/graphql/assets/graphiql.js`);
   expect(asset.status).toBe(200);
   expect((await asset.text()).length).toBeGreaterThan(100_000);
