@@ -1,0 +1,377 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPORT_SIZES, SIZES } from './data';
+import { FIT_JOBS, FIT_LABELS } from './fits';
+import type { LoadResult } from './load';
+import type { RunRecord, SizeResult, StatementSample } from './results';
+import { BENCH_DIR } from './util';
+
+/** REPORT.md and chart.svg, written from every bench/results/<size>.json present. */
+
+const HEADLINE_CONNECTIONS = 10;
+const FIT_BUDGET_MS = 5000;
+const SEED_BUDGET_S = 180;
+const STATEMENT_BUDGET = 12;
+const FLOOR_FACTOR = 2;
+/** "Still served" while a fit runs: no stretch this long without an answered lookup. */
+const SERVED_GAP_MS = 1000;
+
+const SERVER_NAMES: Record<string, string> = {
+  caregraph: 'CareGraph (MariaDB)',
+  'caregraph-sqlite': 'CareGraph (SQLite)',
+  floor: 'floor: node:http + mysql2',
+  postgraphile: 'PostGraphile 5 (PostgreSQL)',
+};
+const WORKLOAD_NAMES: Record<string, string> = {
+  plain: 'plain three-level',
+  'customer-page': '1. customer page',
+  'customer-360': '2. customer 360',
+  dashboard: '3. dashboard',
+  'write-mix': '4. write mix (20% writes)',
+};
+
+export function loadResults(): SizeResult[] {
+  return REPORT_SIZES
+    .map((s) => join(BENCH_DIR, 'results', `${s}.json`))
+    .filter((f) => existsSync(f))
+    .map((f) => JSON.parse(readFileSync(f, 'utf8')) as SizeResult);
+}
+
+const fmt = (v: number | null | undefined, digits = 1) =>
+  v === null || v === undefined || !Number.isFinite(v) ? '–' : v.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const int = (v: number | null | undefined) => fmt(v, 0);
+const ratio = (v: number | null | undefined) => (v === null || v === undefined || !Number.isFinite(v) ? '–' : `${v.toFixed(2)}x`);
+
+function find(r: SizeResult, server: string, workload: string, connections: number): LoadResult | undefined {
+  return r.runs.find((x) => x.server === server && x.workload === workload && x.result.connections === connections)?.result;
+}
+
+function headlineConnections(r: SizeResult): number {
+  const c = r.options.connections;
+  return c.includes(HEADLINE_CONNECTIONS) ? HEADLINE_CONNECTIONS : c[Math.floor(c.length / 2)];
+}
+
+/** Statements of a single request as counted on the wire, which does not depend on the server counting right. */
+const counted = (s?: StatementSample) => s?.wireStatements ?? s?.statements ?? null;
+
+interface Target {
+  target: string;
+  measured: string;
+  met: boolean | null;
+}
+
+function targets(results: SizeResult[]): Target[] {
+  const bySize = new Map(results.map((r) => [r.size, r]));
+  const m = bySize.get('M');
+  const out: Target[] = [];
+
+  {
+    const parts: string[] = [];
+    let met: boolean | null = null;
+    for (const r of results) {
+      const a = counted(r.statements['customer-page first 5']);
+      const b = counted(r.statements['customer-page first 50']);
+      if (a == null || b == null) continue;
+      parts.push(`${r.size}: ${a} at first: 5, ${b} at first: 50 (counted on the wire)`);
+      const ok = a === b && b <= STATEMENT_BUDGET;
+      met = met === null ? ok : met && ok;
+    }
+    out.push({ target: `Workload 1: SQL statements per request identical at first: 5 and first: 50, and <= ${STATEMENT_BUDGET}`, measured: parts.join('; ') || 'not measured', met });
+  }
+  {
+    let measured = 'not measured (no M run)';
+    let met: boolean | null = null;
+    if (m) {
+      const c = headlineConnections(m);
+      const w1 = find(m, 'caregraph', 'customer-page', c);
+      const floor = find(m, 'floor', 'plain', c);
+      if (w1 && floor) {
+        const x = w1.p95 / floor.p95;
+        measured = `M, ${c} connections: p95 ${fmt(w1.p95)} ms vs floor ${fmt(floor.p95)} ms = ${ratio(x)}`;
+        met = x <= FLOOR_FACTOR;
+      } else measured = 'M: workload 1 or floor run missing';
+    }
+    out.push({ target: `Workload 1 p95 at M <= ${FLOOR_FACTOR}x the floor's p95`, measured, met });
+  }
+  {
+    const parts: string[] = [];
+    let met: boolean | null = null;
+    for (const r of results) {
+      const c = headlineConnections(r);
+      const cg = find(r, 'caregraph', 'plain', c);
+      const pg = find(r, 'postgraphile', 'plain', c);
+      if (!cg || !pg) continue;
+      parts.push(`${r.size}, ${c} connections: ${fmt(cg.rps)} vs ${fmt(pg.rps)} req/s = ${ratio(cg.rps / pg.rps)}`);
+      const ok = cg.rps >= pg.rps;
+      if (r.size === 'M' || !m) met = met === null ? ok : met && ok;
+    }
+    out.push({ target: "Plain three-level query: CareGraph's throughput >= PostGraphile's", measured: parts.join('; ') || 'not measured', met });
+  }
+  {
+    let measured = 'not measured (no M run)';
+    let met: boolean | null = null;
+    if (m) {
+      const done = m.fits.filter((f) => f.status === 'ok');
+      const parts = FIT_JOBS.map((job) => {
+        const f = m.fits.find((x) => x.job === job);
+        if (!f) return `${job}: not run`;
+        return f.status === 'ok' ? `${job} ${fmt((f.fitMs ?? NaN) / 1000, 2)} s` : `${job}: ${f.status}`;
+      });
+      measured = parts.join(', ');
+      met = done.length ? done.every((f) => (f.fitMs ?? Infinity) < FIT_BUDGET_MS) && done.length === FIT_JOBS.length : null;
+      if (done.length && done.length < FIT_JOBS.length && done.every((f) => (f.fitMs ?? Infinity) < FIT_BUDGET_MS)) met = null;
+    }
+    out.push({ target: 'Model fits at M each < 5 s (pure functions, data loading excluded)', measured, met });
+  }
+  {
+    let measured = 'not measured (no M run)';
+    let met: boolean | null = null;
+    if (m?.probe) {
+      const p = m.probe;
+      measured =
+        `M: cold ${p.heavy.map((h) => `${h.name} ${fmt(h.ms, 0)} ms`).join(', ') || 'no analytic request available'}; ` +
+        `${p.during.requests} lookups answered meanwhile, p95 ${fmt(p.during.p95)} ms, max ${fmt(p.during.max)} ms, longest silence ${fmt(p.during.longestGapMs, 0)} ms (baseline p95 ${fmt(p.baseline.p95)} ms)`;
+      met = p.heavy.length ? p.during.longestGapMs < SERVED_GAP_MS && p.during.requests > 0 : null;
+    }
+    out.push({ target: `Requests still served while a fit runs (no gap >= ${SERVED_GAP_MS} ms between answered lookups)`, measured, met });
+  }
+  {
+    let measured = 'not measured (no M run)';
+    let met: boolean | null = null;
+    if (m) {
+      measured = `${fmt(m.data.seedSeconds)} s (${m.data.counts.customers.toLocaleString('en-US')} customers, ${m.data.counts.purchaseLines.toLocaleString('en-US')} lines; seeded ${m.data.seededAt.slice(0, 16).replace('T', ' ')}${m.data.seededNow ? ' in this run' : ', database reused'})`;
+      met = m.data.seedSeconds < SEED_BUDGET_S;
+    }
+    out.push({ target: 'Seed of M into MariaDB < 3 minutes', measured, met });
+  }
+  return out;
+}
+
+function runTable(r: SizeResult): string[] {
+  const lines = [
+    '| server | workload | conn. | req/s | p50 ms | p95 ms | p99 ms | errors | SQL/req (single) | SQL/req (under load) | server CPU ms/req | DB CPU ms/req | bench CPU ms/req | others\' CPU | KB/resp |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  const statementsOf = (run: RunRecord) => {
+    if (run.server !== 'caregraph') return run.server === 'floor' ? '4' : '–';
+    const s = run.workload === 'customer-page' ? r.statements['customer-page first 50'] : r.statements[run.workload];
+    const c = counted(s);
+    return c != null ? String(c) : '–';
+  };
+  for (const run of r.runs) {
+    const x = run.result;
+    const errors = x.errors + x.non2xx + x.graphqlErrors;
+    lines.push(
+      `| ${SERVER_NAMES[run.server] ?? run.server} | ${WORKLOAD_NAMES[run.workload] ?? run.workload} | ${x.connections} | ${fmt(x.rps)} | ${fmt(x.p50)} | ${fmt(x.p95)} | ${fmt(x.p99)} | ` +
+        `${errors}${x.firstError ? ` (${x.firstError.slice(0, 60).replace(/\|/g, '/')})` : ''} | ${statementsOf(run)} | ${fmt(x.dbStatementsPerRequest)} | ${fmt(x.serverCpuMsPerRequest)} | ${fmt(x.dbCpuMsPerRequest)} | ${fmt(x.loadGeneratorCpuMsPerRequest)} | ${x.othersCpuPercent === undefined ? '–' : `${fmt(x.othersCpuPercent, 0)}%`} | ${fmt(x.bytesPerRequest / 1024)} |`,
+    );
+  }
+  return lines;
+}
+
+function ratioTable(r: SizeResult): string[] {
+  const lines = [
+    '| conn. | CareGraph plain / floor: req/s | p95 | CareGraph customer page / floor: req/s | p95 | CareGraph plain / PostGraphile: req/s | p95 |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  for (const c of r.options.connections) {
+    const floor = find(r, 'floor', 'plain', c);
+    const plain = find(r, 'caregraph', 'plain', c);
+    const page = find(r, 'caregraph', 'customer-page', c);
+    const peer = find(r, 'postgraphile', 'plain', c);
+    const rr = (a?: LoadResult, b?: LoadResult) => (a && b ? ratio(a.rps / b.rps) : '–');
+    const rp = (a?: LoadResult, b?: LoadResult) => (a && b ? ratio(a.p95 / b.p95) : '–');
+    lines.push(`| ${c} | ${rr(plain, floor)} | ${rp(plain, floor)} | ${rr(page, floor)} | ${rp(page, floor)} | ${rr(plain, peer)} | ${rp(plain, peer)} |`);
+  }
+  return lines;
+}
+
+function chart(results: SizeResult[]): string {
+  const series: { name: string; server: string; workload: string; color: string }[] = [
+    { name: 'CareGraph: 1. customer page', server: 'caregraph', workload: 'customer-page', color: '#d62728' },
+    { name: 'CareGraph: plain three-level', server: 'caregraph', workload: 'plain', color: '#1f77b4' },
+    { name: 'floor: plain three-level', server: 'floor', workload: 'plain', color: '#2ca02c' },
+    { name: 'PostGraphile: plain three-level', server: 'postgraphile', workload: 'plain', color: '#9467bd' },
+    { name: 'CareGraph: 2. customer 360', server: 'caregraph', workload: 'customer-360', color: '#ff7f0e' },
+    { name: 'CareGraph: 3. dashboard', server: 'caregraph', workload: 'dashboard', color: '#8c564b' },
+    { name: 'CareGraph: 4. write mix', server: 'caregraph', workload: 'write-mix', color: '#e377c2' },
+  ];
+  const points = series
+    .map((s) => ({
+      ...s,
+      pts: results
+        .map((r) => ({ x: SIZES[r.size], y: find(r, s.server, s.workload, headlineConnections(r))?.p95 }))
+        .filter((p): p is { x: number; y: number } => p.y !== undefined && Number.isFinite(p.y) && p.y > 0),
+    }))
+    .filter((s) => s.pts.length);
+  const W = 760, H = 440, left = 70, right = 250, top = 40, bottom = 60;
+  const ys = points.flatMap((s) => s.pts.map((p) => p.y));
+  const yMin = 10 ** Math.floor(Math.log10(Math.min(...ys, 1)));
+  const yMax = 10 ** Math.ceil(Math.log10(Math.max(...ys, 10)));
+  // Half a decade of margin each side, so that S and L do not sit on the frame.
+  const xMin = 10 ** 3.7, xMax = 10 ** 6.3;
+  const px = (x: number) => left + ((Math.log10(x) - Math.log10(xMin)) / (Math.log10(xMax) - Math.log10(xMin))) * (W - left - right);
+  const py = (y: number) => top + (1 - (Math.log10(y) - Math.log10(yMin)) / (Math.log10(yMax) - Math.log10(yMin))) * (H - top - bottom);
+  const out: string[] = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`,
+    `<rect width="${W}" height="${H}" fill="white"/>`,
+    `<text x="${left}" y="22" font-size="15" font-weight="bold">p95 latency against data size (${HEADLINE_CONNECTIONS} connections, log scales)</text>`,
+  ];
+  for (let e = Math.log10(yMin); e <= Math.log10(yMax); e++) {
+    const y = py(10 ** e);
+    out.push(`<line x1="${left}" y1="${y}" x2="${W - right}" y2="${y}" stroke="#ddd"/>`);
+    out.push(`<text x="${left - 8}" y="${y + 4}" text-anchor="end">${10 ** e >= 1 ? (10 ** e).toLocaleString('en-US') : 10 ** e}</text>`);
+  }
+  for (const size of REPORT_SIZES) {
+    const n = SIZES[size];
+    const x = px(n);
+    out.push(`<line x1="${x}" y1="${top}" x2="${x}" y2="${H - bottom}" stroke="#ddd"/>`);
+    out.push(`<text x="${x}" y="${H - bottom + 18}" text-anchor="middle">${size}: ${n.toLocaleString('en-US')}</text>`);
+  }
+  out.push(`<text x="${(left + W - right) / 2}" y="${H - 15}" text-anchor="middle">customers</text>`);
+  out.push(`<text x="18" y="${(top + H - bottom) / 2}" text-anchor="middle" transform="rotate(-90 18 ${(top + H - bottom) / 2})">p95 latency, ms</text>`);
+  out.push(`<rect x="${left}" y="${top}" width="${W - left - right}" height="${H - top - bottom}" fill="none" stroke="#888"/>`);
+  points.forEach((s, i) => {
+    const d = s.pts.map((p) => `${px(p.x).toFixed(1)},${py(p.y).toFixed(1)}`).join(' ');
+    if (s.pts.length > 1) out.push(`<polyline points="${d}" fill="none" stroke="${s.color}" stroke-width="2"/>`);
+    for (const p of s.pts) out.push(`<circle cx="${px(p.x).toFixed(1)}" cy="${py(p.y).toFixed(1)}" r="4" fill="${s.color}"><title>${s.name}: ${p.y.toFixed(1)} ms</title></circle>`);
+    const ly = top + 10 + i * 20;
+    out.push(`<line x1="${W - right + 15}" y1="${ly}" x2="${W - right + 35}" y2="${ly}" stroke="${s.color}" stroke-width="3"/>`);
+    out.push(`<text x="${W - right + 40}" y="${ly + 4}">${s.name}</text>`);
+  });
+  out.push('</svg>');
+  return out.join('\n') + '\n';
+}
+
+export function writeReport(results: SizeResult[] = loadResults()): void {
+  if (!results.length) return;
+  const latest = results.reduce((a, b) => (a.finishedAt > b.finishedAt ? a : b));
+  const mach = latest.machine;
+  const L: string[] = [];
+  const p = (...s: string[]) => L.push(...s);
+  p(
+    '# CareGraph benchmark report',
+    '',
+    'Written by `node dist/bench/run.js` (bench/run.ts) from bench/results/*.json: do not edit by hand. ' +
+      'Load generator, servers and databases share one machine over loopback; compare ratios measured in one run ' +
+      '(see /work/shared/PERFORMANCE.md), not absolute figures across machines.',
+    '',
+    '## Machine',
+    '',
+    '| | |',
+    '| --- | --- |',
+    `| CPU | ${mach.cpuModel}, ${mach.cpus} vCPU |`,
+    `| Memory | ${mach.memoryGiB} GiB |`,
+    `| OS | ${mach.os}, kernel ${mach.kernel} |`,
+    `| Node (bench, CareGraph, floor) | ${mach.node} |`,
+    `| MariaDB | ${mach.mariadb} |`,
+    `| PostgreSQL | ${mach.postgres ?? '–'} |`,
+    `| PostGraphile (peer) | ${latest.peer ? `${latest.peer.postgraphile} on Node ${latest.peer.node}, amber preset, NODE_ENV=production` : '–'} |`,
+    '',
+    '| size | run | commit | per run | warm-up | connections |',
+    '| --- | --- | --- | ---: | ---: | --- |',
+    ...results.map((r) => `| ${r.size} | ${r.startedAt.slice(0, 16).replace('T', ' ')} UTC | ${r.commit} | ${r.options.durationS} s | ${r.options.warmupS} s | ${r.options.connections.join(', ')} |`),
+    '',
+    '## Targets (issue #6)',
+    '',
+    '| target | measured | met |',
+    '| --- | --- | --- |',
+    ...targets(results).map((t) => `| ${t.target} | ${t.measured} | ${t.met === null ? 'not measurable yet' : t.met ? 'yes' : '**no**'} |`),
+    '',
+    '## Data',
+    '',
+    '| size | database | customers | products | purchases | purchase lines | feedback | seed time |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+  );
+  for (const r of results) {
+    for (const d of [r.data, r.sqliteData].filter((x): x is NonNullable<typeof x> => !!x)) {
+      p(
+        `| ${r.size} | ${d.kind} | ${int(d.counts.customers)} | ${int(d.counts.products)} | ${int(d.counts.purchases)} | ${int(d.counts.purchaseLines)} | ${int(d.counts.feedback)} | ${fmt(d.seedSeconds)} s${d.seededNow ? '' : ' (reused)'} |`,
+      );
+    }
+  }
+  if (results.some((r) => r.peer)) {
+    p('', 'PostgreSQL copies for the peer (customers, products, purchases, purchase_lines; indexes incl. purchases(customer_id, purchased_at)): ' +
+      results.filter((r) => r.peer).map((r) => `${r.size} ${r.peer!.copied ? `copied in ${fmt(r.peer!.copySeconds)} s` : 'reused'}`).join(', ') + '.');
+  }
+  p('', '## p95 latency against data size', '', '![p95 latency against data size](chart.svg)', '');
+
+  for (const r of results) {
+    p(`## Size ${r.size}: throughput and latency`, '');
+    p('Errors = connection errors + non-2xx + responses carrying GraphQL errors. "SQL/req (single)" is the statements of one request in steady state, counted on the wire between CareGraph and MariaDB (the floor: 4 by construction); ' +
+      '"SQL/req (under load)" is MariaDB\'s Questions counter over the run divided by the requests answered (server-wide: anything else talking to MariaDB meanwhile inflates it, as does mariadbd\'s CPU). ' +
+      'CPU per request is the process\'s user+system time over the run divided by the requests answered; DB CPU is mariadbd\'s (or all PostgreSQL processes\'); bench CPU is the load generator\'s. ' +
+      '"Others\' CPU" is the share of the whole machine (all cores) busy with anything else during the run, e.g. another test suite: a run with a large share measured a crowded machine.', '');
+    p(...runTable(r), '');
+    p(`Ratios (CareGraph ÷ reference; for req/s higher is better, for p95 lower is better):`, '', ...ratioTable(r), '');
+    const shapes = Object.entries(r.plainShape);
+    if (shapes.length) {
+      p('Plain three-level response per server: ' + shapes.map(([s, x]) => `${s} ${x.customers} customers / ${x.purchases} purchases / ${x.lines} lines, ${fmt(x.bytes / 1024)} KB`).join('; ') +
+        (r.floorMatchesCareGraph === undefined ? '.' : `. The floor's data ${r.floorMatchesCareGraph ? 'equals' : '**differs from**'} CareGraph's, value for value.`), '');
+    }
+    const mix = r.runs.filter((x) => x.workload === 'write-mix' && x.result.byKind);
+    if (mix.length) {
+      p('Write mix by request kind:', '', '| conn. | kind | requests | p50 ms | p95 ms | p99 ms | GraphQL errors |', '| ---: | --- | ---: | ---: | ---: | ---: | ---: |');
+      for (const x of mix) {
+        for (const [kind, s] of Object.entries(x.result.byKind!)) p(`| ${x.result.connections} | ${kind} | ${int(s.requests)} | ${fmt(s.p50)} | ${fmt(s.p95)} | ${fmt(s.p99)} | ${s.graphqlErrors} |`);
+      }
+      if (r.writesUndone) p('', `The written rows (${r.writesUndone.purchases} purchases, ${r.writesUndone.feedback} feedback) were deleted afterwards and the customers' statistics recomputed, so the cached database stays as seeded.`);
+      p('');
+    }
+    const st = Object.entries(r.statements);
+    if (st.length) {
+      p('Single requests in steady state (five in a row; latency of the last; statements counted on the wire by a proxy between CareGraph and MariaDB, the fewest of the five; CareGraph\'s own `extensions.sql` figures beside them):', '',
+        '| request | SQL statements (wire) | CareGraph says: statements | SQL ms | latency ms | KB | error |', '| --- | ---: | ---: | ---: | ---: | ---: | --- |');
+      for (const [k, s] of st) p(`| ${k} | ${s.wireStatements ?? '–'} | ${s.statements ?? '–'} | ${fmt(s.dbMs)} | ${fmt(s.ms)} | ${fmt(s.bytes / 1024)} | ${s.error ? s.error.slice(0, 80) : ''} |`);
+      p('');
+    }
+    if (r.probe) {
+      const pr = r.probe;
+      p(
+        'Fit while serving: the stored models were dropped and the server restarted; the first analytic requests fit them inside the server while one-customer lookups ran one after another.',
+        '',
+        '| cold request | time ms | SQL statements (CareGraph says) | error |',
+        '| --- | ---: | ---: | --- |',
+        ...pr.heavy.map((h) => `| ${h.name} | ${fmt(h.ms, 0)} | ${h.statements ?? '–'} | ${h.error ?? ''} |`),
+        '',
+        ...(pr.coldStatements != null ? [`SQL statements on the wire for the cold requests together (lookups' share taken out): ${pr.coldStatements}.`, ''] : []),
+        '| lookups | answered | p50 ms | p95 ms | max ms | longest silence ms |',
+        '| --- | ---: | ---: | ---: | ---: | ---: |',
+        `| before (2 s) | ${pr.baseline.requests} | ${fmt(pr.baseline.p50)} | ${fmt(pr.baseline.p95)} | ${fmt(pr.baseline.max)} | |`,
+        `| during the cold requests (${fmt(pr.windowMs / 1000, 2)} s) | ${pr.during.requests} | ${fmt(pr.during.p50)} | ${fmt(pr.during.p95)} | ${fmt(pr.during.max)} | ${fmt(pr.during.longestGapMs, 0)} |`,
+        '',
+      );
+    }
+    if (r.fits.length) {
+      p('Model fits (pure functions of src/modules/analytics on the bench data, each job in its own process; data loading excluded from the time):', '',
+        '| job | status | rows | time | steps | RSS before fit | peak RSS |', '| --- | --- | ---: | ---: | --- | ---: | ---: |');
+      for (const f of r.fits) {
+        const steps = f.steps.map((s) => `${s.name}: ${fmt(s.ms, 0)} ms`).join('<br>');
+        p(`| ${FIT_LABELS[f.job] ?? f.job} | ${f.status}${f.reason ? `: ${f.reason.slice(0, 120)}` : ''} | ${int(f.rows)} | ${f.fitMs !== undefined ? `${fmt(f.fitMs / 1000, 2)} s` : '–'} | ${steps} | ${fmt(f.rssBeforeFitMb, 0)} MB | ${fmt(f.peakRssMb, 0)} MB |`);
+      }
+      const details = r.fits.filter((f) => f.detail).map((f) => `${f.job}: \`${JSON.stringify(f.detail)}\``);
+      if (details.length) p('', ...details.map((d) => `- ${d}`));
+      p('');
+    }
+    const rss = Object.entries(r.serverPeakRssMb).filter(([, v]) => Number.isFinite(v));
+    if (rss.length) p(`Server peak RSS: ${rss.map(([k, v]) => `${k} ${fmt(v, 0)} MB`).join(', ')}.`, '');
+    if (r.skipped.length) p('Not measured at this size:', '', ...r.skipped.map((s) => `- ${s.what}: ${s.why}`), '');
+  }
+
+  p('## Queries sent (fitted to the server\'s schema)', '',
+    'Each workload is written as a client would (shared/QUERIES.md) and fitted to the running server: fields and arguments the server does not have yet are dropped and listed here; ' +
+      'an object field whose wanted sub-fields are all unknown selects its scalar fields instead ("fallback").', '');
+  for (const [name, q] of Object.entries(latest.queries)) {
+    p(`### ${name}`, '');
+    if (q.missing.length) p(`Not on the server (${latest.size} run): ${q.missing.map((m) => `\`${m}\``).join(', ')}`, '');
+    if (q.fallbacks.length) p(`Fallback selections: ${q.fallbacks.map((m) => `\`${m}\``).join(', ')}`, '');
+    if (q.error) p(`Not sent: ${q.error}`, '');
+    if (q.text) p('```graphql', q.text, '```', '');
+  }
+  p('The floor and PostGraphile serve the plain query; PostGraphile\'s spelling of it is in bench/queries.ts (PEER_PLAIN_QUERY).', '');
+
+  writeFileSync(join(BENCH_DIR, 'REPORT.md'), L.join('\n'));
+  writeFileSync(join(BENCH_DIR, 'chart.svg'), chart(results));
+}
+
+if (require.main === module) writeReport();
