@@ -30,6 +30,8 @@ export interface AppConfig {
   statementTimeoutMs: number;
   limits: { maxDepth: number; maxAliases: number; maxDirectives: number; maxTokens: number; maxCost: number };
   metrics: boolean;
+  /** redis://... shares live care events between instances; null keeps them in-process. */
+  redisUrl: string | null;
 }
 
 export class ConfigError extends Error {}
@@ -56,6 +58,12 @@ function int(key: string, value: string | undefined, fallback: number, min: numb
     throw new ConfigError(`${key} must be an integer from ${min} to ${max} (got "${value}")`);
   }
   return n;
+}
+
+function redisUrl(value: string | undefined): string | null {
+  if (value === undefined || value === '') return null;
+  if (!/^rediss?:\/\/[^\s]+$/.test(value)) throw new ConfigError('REDIS_URL must be redis://[user:pass@]host:port[/db] (or rediss://)');
+  return value;
 }
 
 export function parseDatabaseUrl(url: string | undefined): DatabaseConfig {
@@ -106,5 +114,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<AppCo
       maxCost: int('MAX_COST', env.MAX_COST, 50_000, 10, 10_000_000),
     }),
     metrics: bool('METRICS', env.METRICS, true),
+    redisUrl: redisUrl(env.REDIS_URL),
   });
 }

@@ -5,6 +5,7 @@ import type { ConnectionResult, PageArgs } from './common/pagination';
 import type { SqlStats } from './common/sql-stats';
 import { AnalyticsLoaders } from './modules/analytics/analytics.loaders';
 import type { Principal } from './modules/auth/auth.service';
+import { CareLoaders } from './modules/care/care.loaders';
 import type { Product } from './modules/catalog/product.entity';
 import type { Customer } from './modules/customer/customer.entity';
 import type { Feedback } from './modules/feedback/feedback.entity';
@@ -17,7 +18,13 @@ import type { Services } from './services';
 export class Loaders {
   private readonly cache = new LoaderCache();
   private analyticsLoaders: AnalyticsLoaders | null = null;
+  private careLoaders: CareLoaders | null = null;
   constructor(private readonly s: Services) {}
+
+  get care(): CareLoaders {
+    this.careLoaders ??= new CareLoaders(this.s.care);
+    return this.careLoaders;
+  }
 
   get analytics(): AnalyticsLoaders {
     this.analyticsLoaders ??= new AnalyticsLoaders(this.s.analytics);

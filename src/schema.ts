@@ -5,14 +5,16 @@ import { buildSchema } from 'type-graphql';
 import { AnalyticsQueryResolver, CustomerAnalyticsResolver } from './modules/analytics/analytics.resolver';
 import { AuthResolver } from './modules/auth/auth.resolver';
 import { authChecker } from './modules/auth/guards';
+import { careResolvers } from './modules/care/care.resolvers';
 import { ProductResolver } from './modules/catalog/product.resolver';
 import { CustomerResolver } from './modules/customer/customer.resolver';
 import { FeedbackResolver } from './modules/feedback/feedback.resolver';
 import { NodeResolver } from './modules/node/node.resolver';
 import { PrivacyResolver } from './modules/privacy/privacy.resolver';
 import { PurchaseLineResolver, PurchaseResolver } from './modules/purchase/purchase.resolver';
+import { pubSub } from './realtime/pubsub';
 
-export const resolvers = [NodeResolver, CustomerResolver, ProductResolver, PurchaseResolver, PurchaseLineResolver, FeedbackResolver, CustomerAnalyticsResolver, AnalyticsQueryResolver, AuthResolver, PrivacyResolver] as const;
+export const resolvers = [NodeResolver, CustomerResolver, ProductResolver, PurchaseResolver, PurchaseLineResolver, FeedbackResolver, CustomerAnalyticsResolver, AnalyticsQueryResolver, AuthResolver, PrivacyResolver, ...careResolvers] as const;
 
 let built: Promise<GraphQLSchema> | null = null;
 
@@ -23,6 +25,7 @@ export function getSchema(): Promise<GraphQLSchema> {
     validate: { forbidUnknownValues: false },
     authChecker,
     authMode: 'error',
+    pubSub,
     emitSchemaFile: false,
   });
   return built;

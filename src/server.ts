@@ -20,6 +20,7 @@ import { createMetrics, type Metrics } from './metrics';
 import { Role } from './modules/auth/api-key.entity';
 import type { Principal } from './modules/auth/auth.service';
 import { playgroundHtml, PLAYGROUND_ASSET_PREFIX, servePlaygroundAsset } from './playground';
+import { attachSubscriptions } from './realtime/subscriptions';
 import { getSchema } from './schema';
 import { createServices, type Services } from './services';
 
@@ -199,6 +200,7 @@ export async function createApp(config: Readonly<AppConfig>, ds: DataSource, log
   });
   http.requestTimeout = config.requestTimeoutMs;
   http.headersTimeout = Math.min(60_000, config.requestTimeoutMs);
+  const subscriptions = attachSubscriptions(http, { schema, services, config, log });
 
   const wantsHtml = (req: IncomingMessage) => req.method === 'GET' && /text\/html/.test(req.headers.accept ?? '');
 
@@ -259,6 +261,7 @@ export async function createApp(config: Readonly<AppConfig>, ds: DataSource, log
     },
     async stop() {
       ready = false;
+      await subscriptions.close();
       await new Promise<void>((resolve) => {
         http.close(() => resolve());
         http.closeIdleConnections();

@@ -2,15 +2,17 @@ import type { DataSource } from 'typeorm';
 import { AnalyticsService } from './modules/analytics/analytics.service';
 import { AuditService } from './modules/audit/audit.service';
 import { AuthService } from './modules/auth/auth.service';
+import { createCareServices } from './modules/care/care.services';
 import { ProductService } from './modules/catalog/product.service';
 import { CustomerService } from './modules/customer/customer.service';
 import { FeedbackService } from './modules/feedback/feedback.service';
 import { PrivacyService } from './modules/privacy/privacy.service';
 import { PurchaseService } from './modules/purchase/purchase.service';
+import { publishCareEvent } from './realtime/pubsub';
 
 /** The stateless services of one process, built once at start-up around the DataSource. */
 export function createServices(ds: DataSource) {
-  return {
+  const core = {
     ds,
     customers: new CustomerService(ds),
     products: new ProductService(ds),
@@ -21,6 +23,7 @@ export function createServices(ds: DataSource) {
     audit: new AuditService(ds),
     privacy: new PrivacyService(ds),
   };
+  return { ...core, care: createCareServices(core, publishCareEvent) };
 }
 
 export type Services = ReturnType<typeof createServices>;

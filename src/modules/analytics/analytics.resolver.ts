@@ -196,7 +196,8 @@ export class AnalyticsQueryResolver {
       const sat = fb instanceof Error ? null : ctx.services.analytics.satisfactionOf(fb, asOf);
       return {
         customer: c, churnRisk: t.churnRisk, value: t.value, priority: t.churnRisk * t.value,
-        nextBestAction: ctx.services.analytics.nextBestAction(c, sat, t.churnRisk, t.value),
+        // customerId (not a GraphQL field) lets the care module resolve campaign and open tickets on the action.
+        nextBestAction: { ...ctx.services.analytics.nextBestAction(c, sat, t.churnRisk, t.value), customerId: c.id },
       };
     });
   }

@@ -16,6 +16,7 @@ export class FeedbackService {
   private readonly hydrate;
   private readonly columns: string;
   private readonly sort: SortKey<Feedback> = { expression: 'f.created_at', read: (f) => f.createdAt, kind: 'date', direction: SortDirection.DESC };
+  private readonly createdListeners: ((f: Feedback) => void)[] = [];
 
   constructor(private readonly ds: DataSource) {
     this.dialect = dialectOf(ds);
@@ -68,6 +69,11 @@ export class FeedbackService {
     return f;
   }
 
+  /** Runs after each stored feedback (the care module announces low scores live). */
+  onCreated(listener: (f: Feedback) => void): void {
+    this.createdListeners.push(listener);
+  }
+
   async create(input: CreateFeedbackInput, now = new Date()): Promise<Feedback> {
     const customerId = expectGlobalId(input.customerId, 'Customer', 'customerId');
     const purchaseId = input.purchaseId ? expectGlobalId(input.purchaseId, 'Purchase', 'purchaseId') : null;
@@ -85,7 +91,9 @@ export class FeedbackService {
     const saved = await repo.save(
       repo.create({ customerId, purchaseId, productId, score: input.score, issue: input.issue ?? null, comment: input.comment ?? null, channel: input.channel, createdAt }),
     );
-    return this.get(saved.id);
+    const created = await this.get(saved.id);
+    for (const listener of this.createdListeners) listener(created);
+    return created;
   }
 
   async update(input: UpdateFeedbackInput): Promise<Feedback> {

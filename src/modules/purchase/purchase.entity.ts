@@ -80,6 +80,10 @@ export class Purchase implements Node {
     return fromCents(this.totalCents);
   }
 
+  /** The campaign coupon this purchase redeemed (its discount is in discountCents). */
+  @Column({ type: 'int', nullable: true })
+  couponId!: number | null;
+
   @Field(() => String, { nullable: true, description: 'Client-chosen key: a retried create returns the first purchase.' })
   @Index('uq_purchases_idempotency_key', { unique: true })
   @Column({ type: 'varchar', length: 100, nullable: true })

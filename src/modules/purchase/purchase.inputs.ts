@@ -38,6 +38,11 @@ export class CreatePurchaseInput {
   @Matches(/^[A-Za-z0-9._:-]{1,100}$/, { message: 'idempotencyKey must be 1-100 letters, digits, . _ : or -' })
   idempotencyKey?: string;
 
+  @Field(() => String, { nullable: true, description: 'A campaign coupon of this customer: its discount comes off the subtotal; redeemable once.' })
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9-]{3,40}$/, { message: 'couponCode must be 3-40 letters, digits or -' })
+  couponCode?: string;
+
   @Field(() => [PurchaseLineInput])
   @ArrayMinSize(1, { message: 'a purchase needs at least one line' })
   @ArrayMaxSize(200, { message: 'at most 200 lines per purchase' })

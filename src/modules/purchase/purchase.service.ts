@@ -21,8 +21,18 @@ const SORTS: Record<PurchaseOrderField, Omit<SortKey<Purchase>, 'direction'>> = 
 
 const isUniqueViolation = (e: unknown) => /ER_DUP_ENTRY|UNIQUE constraint failed|Duplicate entry/i.test(String((e as Error)?.message ?? e));
 
+/** Applies a campaign coupon inside createPurchase's transaction (implemented by the care module). */
+export interface CouponRedeemer {
+  /** Checks the coupon against the sale (owner, window, single use) and returns its discount on the subtotal. */
+  reserve(m: EntityManager, code: string, sale: { customerId: number; purchasedAt: Date; subtotalCents: number; status: PurchaseStatus }): Promise<{ couponId: number; discountCents: number }>;
+  /** Marks it used by the purchase. */
+  redeem(m: EntityManager, couponId: number, purchaseId: number, at: Date): Promise<void>;
+}
+
 /** Purchases (baskets) and their lines. Every multi-row write is one transaction. */
 export class PurchaseService {
+  /** Wired by createServices; without it a couponCode is rejected. */
+  coupons: CouponRedeemer | null = null;
   readonly dialect: Dialect;
   private readonly hydrate;
   private readonly hydrateLine;
@@ -117,12 +127,17 @@ export class PurchaseService {
         });
         const subtotal = lines.reduce((s, l) => s + l.quantity * l.unitPriceCents, 0);
         if (subtotal > 2_000_000_000) throw badInput('purchase total is too large');
+        const status = input.status ?? PurchaseStatus.COMPLETED;
+        if (input.couponCode && !this.coupons) throw badInput('coupons are not available');
+        const coupon = input.couponCode ? await this.coupons!.reserve(m, input.couponCode, { customerId, purchasedAt, subtotalCents: subtotal, status }) : null;
+        const discount = coupon?.discountCents ?? 0;
         const purchase = await m.getRepository(Purchase).save(
           m.getRepository(Purchase).create({
-            customerId, purchasedAt, channel: input.channel, status: input.status ?? PurchaseStatus.COMPLETED,
-            subtotalCents: subtotal, discountCents: 0, totalCents: subtotal, idempotencyKey: input.idempotencyKey ?? null,
+            customerId, purchasedAt, channel: input.channel, status, couponId: coupon?.couponId ?? null,
+            subtotalCents: subtotal, discountCents: discount, totalCents: subtotal - discount, idempotencyKey: input.idempotencyKey ?? null,
           }),
         );
+        if (coupon) await this.coupons!.redeem(m, coupon.couponId, purchase.id, purchasedAt);
         await m.createQueryBuilder().insert().into(PurchaseLine).values(lines.map((l) => ({ ...l, purchaseId: purchase.id }))).execute();
         await this.refreshCustomerStats([customerId], m);
         return purchase.id;

@@ -1,0 +1,107 @@
+import type { DataSource } from 'typeorm';
+import { badInput } from '../../../common/errors';
+import { inList } from '../../../common/sql';
+import { Customer } from '../../customer/customer.entity';
+import { AnalyticsService, DEFAULT_SEED, DEFAULT_SEGMENT_FEATURES, DEFAULT_SEGMENT_K } from '../../analytics/analytics.service';
+import type { PopulationRow } from '../../analytics/analytics.data';
+import { valueTier } from '../../analytics/value/value';
+import { CampaignChannel, type AudienceSpec } from './campaign.entity';
+
+export const MAX_AUDIENCE_IDS = 1000;
+
+/** A customer in an audience, with the consent flags that decide whether a campaign may reach them. */
+export interface AudienceMember {
+  id: number;
+  emailOptIn: boolean;
+  smsOptIn: boolean;
+}
+
+export const consents = (m: AudienceMember, channel: CampaignChannel) => (channel === CampaignChannel.EMAIL ? m.emailOptIn : m.smsOptIn);
+
+/**
+ * Evaluates an audience over the analytic fields exactly as the graph shows them per customer (the same
+ * stored population models and functions as Customer.segment / rfm / value / lifetime), for everyone at once.
+ */
+export class AudienceService {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly analytics: AnalyticsService,
+  ) {}
+
+  /** Rejects an empty or out-of-range audience with the reason. */
+  check(spec: AudienceSpec): AudienceSpec {
+    const { segmentId, rfmSegment, churnRiskAbove, valueTier, customerIds } = spec;
+    if (segmentId == null && !rfmSegment && churnRiskAbove == null && !valueTier && !customerIds?.length) {
+      throw badInput('audience needs at least one criterion (segmentId, rfmSegment, churnRiskAbove, valueTier or customerIds)');
+    }
+    if (segmentId != null && (!Number.isInteger(segmentId) || segmentId < 0 || segmentId >= DEFAULT_SEGMENT_K)) {
+      throw badInput(`audience.segmentId must be a segment of the default segmentation, 0..${DEFAULT_SEGMENT_K - 1}`);
+    }
+    if (churnRiskAbove != null && !(churnRiskAbove >= 0 && churnRiskAbove < 1)) throw badInput('audience.churnRiskAbove must be in [0, 1)');
+    if ((customerIds?.length ?? 0) > MAX_AUDIENCE_IDS) throw badInput(`audience.customerIds holds at most ${MAX_AUDIENCE_IDS} ids`);
+    return spec;
+  }
+
+  /** The matching customers (not deleted, not erased), by ascending id. */
+  async members(spec: AudienceSpec): Promise<AudienceMember[]> {
+    this.check(spec);
+    const ids = spec.customerIds?.length ? inList('c.id', [...new Set(spec.customerIds)]) : null;
+    const rows: { id: number; e: unknown; s: unknown }[] = await this.ds.query(
+      `SELECT c.id, c.email_opt_in AS e, c.sms_opt_in AS s FROM customers c WHERE c.deleted_at IS NULL AND c.erased_at IS NULL${ids ? ` AND ${ids.sql}` : ''} ORDER BY c.id`,
+      ids?.params ?? [],
+    );
+    let members = rows.map((r) => ({ id: Number(r.id), emailOptIn: truthy(r.e), smsOptIn: truthy(r.s) }));
+    const analytic = spec.segmentId != null || !!spec.rfmSegment || spec.churnRiskAbove != null || !!spec.valueTier;
+    if (analytic && members.length) {
+      const matches = await this.analyticPredicate(spec);
+      const population = new Map((await this.analytics.data.population(null)).map((r) => [r.id, r]));
+      members = members.filter((m) => {
+        const row = population.get(m.id);
+        return !!row && matches(row);
+      });
+    }
+    return members;
+  }
+
+  private async analyticPredicate(spec: AudienceSpec): Promise<(row: PopulationRow) => boolean> {
+    const a = this.analytics;
+    const version = await a.data.version();
+    const tests: ((row: PopulationRow) => boolean)[] = [];
+    const stats = (r: PopulationRow) => ({ purchaseCount: r.purchaseCount, totalCents: r.totalCents, firstAt: r.firstAt, lastAt: r.lastAt });
+    if (spec.valueTier || spec.rfmSegment) {
+      const pop = await a.population(version, null);
+      // The tier is Customer.value.tier; read it directly, as value() also needs a tenure, which fails for
+      // customers whose first purchase came after the stored model was fitted.
+      if (spec.valueTier) tests.push((r) => valueTier(pop.value.tiers, r.totalCents) === spec.valueTier);
+      if (spec.rfmSegment) tests.push((r) => a.rfm(stats(r), pop.value, pop.asOf)?.segment === spec.rfmSegment);
+    }
+    if (spec.segmentId != null) {
+      const seg = await a.segments(version, DEFAULT_SEGMENT_K, DEFAULT_SEGMENT_FEATURES, DEFAULT_SEED, 10);
+      tests.push((r) => a.segmentOf(customerOf(r), seg.value, notBeforeFirstPurchase(seg.asOf, r)).id === spec.segmentId);
+    }
+    if (spec.churnRiskAbove != null) {
+      // Customers without a lifetime estimate (no purchases, or no fitted model) have no churn risk: they never match.
+      const life = await a.lifetime(version, null);
+      const churn = new Map<number, number>();
+      for (const s of a.summaries(await a.data.dailySpend(null, life.asOf), life.asOf)) {
+        const l = a.lifetimeOf(s, life.value, 365, life.asOf);
+        if (l) churn.set(Number(s.customerId), l.churnRisk);
+      }
+      const threshold = spec.churnRiskAbove;
+      tests.push((r) => (churn.get(r.id) ?? -1) > threshold);
+    }
+    return (row) => tests.every((t) => t(row));
+  }
+}
+
+const truthy = (v: unknown) => v === true || v === 1 || v === '1';
+
+/** A stored model's asOf, or the first purchase of a customer who started buying after the model was fitted. */
+const notBeforeFirstPurchase = (asOf: Date, r: PopulationRow) => (r.firstAt != null && r.firstAt > asOf.getTime() ? new Date(r.firstAt) : asOf);
+
+function customerOf(r: PopulationRow): Customer {
+  return Object.assign(new Customer(), {
+    id: r.id, birthDate: r.birthDate, annualIncome: r.annualIncome, country: r.country, purchaseCount: r.purchaseCount, totalSpentCents: r.totalCents,
+    firstPurchaseAt: r.firstAt == null ? null : new Date(r.firstAt), lastPurchaseAt: r.lastAt == null ? null : new Date(r.lastAt),
+  });
+}
