@@ -31,7 +31,7 @@ export class CustomerAnalyticsResolver {
     const asOf = parseAsOf(asOfArg);
     const version = await ctx.loaders.analytics.version();
     const [stats, pop] = await Promise.all([this.statsOf(c, asOf, ctx), ctx.services.analytics.population(version, asOf)]);
-    return ctx.services.analytics.value(stats, pop.value, asOf ?? pop.asOf);
+    return ctx.services.analytics.value(stats, pop.value, asOf ?? new Date());
   }
 
   @FieldResolver(() => CustomerRfm, { nullable: true, description: 'null for a customer without purchases.' })
@@ -39,7 +39,7 @@ export class CustomerAnalyticsResolver {
     const asOf = parseAsOf(asOfArg);
     const version = await ctx.loaders.analytics.version();
     const [stats, pop] = await Promise.all([this.statsOf(c, asOf, ctx), ctx.services.analytics.population(version, asOf)]);
-    return ctx.services.analytics.rfm(stats, pop.value, asOf ?? pop.asOf);
+    return ctx.services.analytics.rfm(stats, pop.value, asOf ?? new Date());
   }
 
   @FieldResolver(() => CustomerLifetime, { nullable: true, description: 'null without purchases or when the model could not be fitted.' })
@@ -92,8 +92,12 @@ export class CustomerAnalyticsResolver {
     if (limit < 1 || limit > 50) throw badInput('limit must be from 1 to 50');
     const asOf = startOfMinute();
     const version = await ctx.loaders.analytics.version();
-    const [catalogue, history] = await Promise.all([ctx.services.analytics.productCatalogue(version), ctx.loaders.analytics.history(asOf).load(c.id)]);
-    return ctx.services.analytics.recommendationsOf(history, catalogue, undefined, { limit, excludePurchased, asOf });
+    const [catalogue, history, coPurchase] = await Promise.all([
+      ctx.services.analytics.productCatalogue(version),
+      ctx.loaders.analytics.history(asOf).load(c.id),
+      ctx.services.analytics.coPurchase(version),
+    ]);
+    return ctx.services.analytics.recommendationsOf(history, catalogue, coPurchase, { limit, excludePurchased, asOf });
   }
 }
 

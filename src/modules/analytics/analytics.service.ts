@@ -65,6 +65,17 @@ export interface CustomerStats {
   lastAt: number | null;
 }
 
+/** Some closed forms have no value for extreme parameters (a 2F1 series that does not converge): null, not a failed request. */
+function orNull(f: () => number): number | null {
+  try {
+    const v = f();
+    return Number.isFinite(v) ? v : null;
+  } catch (e) {
+    if (e instanceof RangeError) return null;
+    throw e;
+  }
+}
+
 const ageOf = (birthDate: string | null, asOf: number): number | null => {
   if (!birthDate) return null;
   const b = Date.parse(`${birthDate}T00:00:00Z`);
@@ -118,8 +129,9 @@ export class AnalyticsService {
       switch (f) {
         case SegmentFeature.AGE: return ageOf(r.birthDate, asOf);
         case SegmentFeature.ANNUAL_INCOME: return r.annualIncome;
-        case SegmentFeature.PURCHASE_FREQUENCY: return purchaseFrequency(r.purchaseCount, r.firstAt, asOf);
-        case SegmentFeature.RECENCY_DAYS: return r.lastAt == null ? null : (asOf - r.lastAt) / DAY_MS;
+        // Purchases after the asOf of a live model (made since it was fitted) count as made at asOf.
+        case SegmentFeature.PURCHASE_FREQUENCY: return purchaseFrequency(r.purchaseCount, r.firstAt == null ? null : Math.min(r.firstAt, asOf), asOf);
+        case SegmentFeature.RECENCY_DAYS: return r.lastAt == null ? null : Math.max(0, asOf - r.lastAt) / DAY_MS;
         case SegmentFeature.FREQUENCY: return r.purchaseCount;
         case SegmentFeature.MONETARY: return r.totalCents / 100;
       }
@@ -180,7 +192,8 @@ export class AnalyticsService {
         ? summaries
             .map((s) => {
               const alive = bgNbdProbabilityAlive(bg!, s);
-              const value = gg ? customerLifetimeValue(bg!, gg, s, { horizonDays: 365, timeUnitDays: WEEK_DAYS }) : 0;
+              // Without a value estimate (no Gamma-Gamma, or a 2F1 that does not converge) nothing is at stake to rank by.
+              const value = gg ? orNull(() => customerLifetimeValue(bg!, gg!, s, { horizonDays: 365, timeUnitDays: WEEK_DAYS })) ?? 0 : 0;
               return { customerId: Number(s.customerId), churnRisk: 1 - alive, value };
             })
             .sort((x, y) => y.churnRisk * y.value - x.churnRisk * x.value || x.customerId - y.customerId)
@@ -278,6 +291,7 @@ export class AnalyticsService {
   // ---------------------------------------------------------------- per-customer results (pure, no SQL)
 
   value(stats: CustomerStats, pop: PopulationModel, asOf: Date): CustomerValue {
+    if (stats.lastAt != null && stats.lastAt > asOf.getTime()) asOf = new Date(stats.lastAt);
     return {
       purchaseCount: stats.purchaseCount,
       totalSpent: fromCents(stats.totalCents),
@@ -311,9 +325,9 @@ export class AnalyticsService {
   lifetimeOf(summary: CustomerSummary | undefined, fit: LifetimeFit, horizonDays: number, asOf: Date): CustomerLifetime | null {
     if (!summary || !fit.bg) return null;
     const alive = bgNbdProbabilityAlive(fit.bg, summary);
-    const expected = bgNbdExpectedPurchases(fit.bg, horizonDays / WEEK_DAYS, summary);
+    const expected = orNull(() => bgNbdExpectedPurchases(fit.bg!, horizonDays / WEEK_DAYS, summary));
     const aov = fit.gg ? gammaGammaExpectedValue(fit.gg, summary) : null;
-    const clv = fit.gg ? customerLifetimeValue(fit.bg, fit.gg, summary, { horizonDays, timeUnitDays: WEEK_DAYS }) : null;
+    const clv = fit.gg && expected != null ? orNull(() => customerLifetimeValue(fit.bg!, fit.gg!, summary, { horizonDays, timeUnitDays: WEEK_DAYS })) : null;
     return { probabilityAlive: alive, churnRisk: 1 - alive, expectedPurchases: expected, expectedOrderValue: aov, clv, horizonDays, asOf };
   }
 

@@ -65,7 +65,8 @@ export class CustomerRfm {
 export class CustomerLifetime {
   @Field(() => Float) probabilityAlive!: number;
   @Field(() => Float, { description: '1 - probabilityAlive' }) churnRisk!: number;
-  @Field(() => Float, { description: 'Expected purchases in the next horizonDays.' }) expectedPurchases!: number;
+  @Field(() => Float, { nullable: true, description: 'Expected purchases in the next horizonDays (null when it cannot be evaluated for extreme model parameters).' })
+  expectedPurchases!: number | null;
   @Field(() => Float, { nullable: true, description: 'Gamma-Gamma expected average order value.' }) expectedOrderValue!: number | null;
   @Field(() => Float, { nullable: true, description: 'Discounted value over horizonDays (10% a year).' }) clv!: number | null;
   @Field(() => Int) horizonDays!: number;
