@@ -195,3 +195,10 @@ describe('Customer.tickets', () => {
     expect(r.errors?.[0].extensions?.code).toBe('FORBIDDEN');
   });
 });
+
+test('node(id) resolves care records by their global id', async () => {
+  const { tickets } = ok(await t.gql(`{ tickets(first: 1) { nodes { id } } }`));
+  const id = tickets.nodes[0].id;
+  const d = ok(await t.gql(`query($id: ID!) { node(id: $id) { __typename id } }`, { id }));
+  expect(d.node).toEqual({ __typename: 'Ticket', id });
+});
