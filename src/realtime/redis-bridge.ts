@@ -14,7 +14,7 @@ export interface RedisClient {
 
 export type RedisClientFactory = (url: string) => RedisClient;
 
-export const REDIS_CLIENT_PACKAGE = 'ioredis@5.9.3';
+export const REDIS_CLIENT_PACKAGE = 'ioredis@5.11.1';
 
 /** ioredis, loaded only when REDIS_URL is set; a clear error when the package is missing. */
 export function ioredisFactory(): RedisClientFactory {
