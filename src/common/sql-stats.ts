@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { EntitySubscriberInterface } from 'typeorm';
+import { EventSubscriber, type EntitySubscriberInterface } from 'typeorm';
 import type { AfterQueryEvent } from 'typeorm/subscriber/event/QueryEvent';
 
 /** Per-request SQL cost: statements and database time, tracked through async continuations. */
@@ -18,7 +18,11 @@ export function currentSqlStats(): SqlStats | undefined {
   return storage.getStore();
 }
 
-/** A TypeORM subscriber that charges every statement to the request it ran for. */
+/**
+ * A TypeORM subscriber that charges every statement to the request it ran for. TypeORM instantiates a
+ * listed subscriber class only when it carries @EventSubscriber().
+ */
+@EventSubscriber()
 export class SqlStatsSubscriber implements EntitySubscriberInterface {
   afterQuery(event: AfterQueryEvent): void {
     const stats = storage.getStore();

@@ -63,6 +63,13 @@ export class CustomerService {
 
   list(filter: CustomerFilter | undefined, order: CustomerOrder | undefined, page: PageArgs): Promise<ConnectionResult<Customer>> {
     const sort = { ...SORTS[order?.field ?? CustomerOrderField.ID], direction: order?.direction ?? SortDirection.ASC };
+    // A cursor carries created_at as a millisecond Date, but MySQL stores microseconds and SQLite's default
+    // has no fraction ('YYYY-MM-DD HH:MM:SS'): compare at exactly millisecond precision, in the cursor's form.
+    if (order?.field === CustomerOrderField.CREATED_AT) {
+      sort.expression = this.dialect.kind === 'sqlite'
+        ? `strftime('%Y-%m-%d %H:%M:%f', c.created_at)`
+        : '(c.created_at - INTERVAL MICROSECOND(c.created_at) % 1000 MICROSECOND)';
+    }
     return paginate(
       {
         ds: this.ds,
@@ -123,7 +130,8 @@ export class CustomerService {
   }
 
   async upsertByEmail(input: CustomerFieldsInput & { email: string }): Promise<{ customer: Customer; created: boolean }> {
-    const existing = await this.ds.getRepository(Customer).findOne({ where: { email: input.email }, withDeleted: false });
+    // Emails are stored trimmed and lower-case; SQLite compares case-sensitively, so look up the same form.
+    const existing = await this.ds.getRepository(Customer).findOne({ where: { email: input.email.trim().toLowerCase() }, withDeleted: false });
     if (existing) return { customer: await this.update(existing.id, input), created: false };
     if (!input.name) input.name = input.email.split('@')[0];
     return { customer: await this.create(input as CreateCustomerInput), created: true };

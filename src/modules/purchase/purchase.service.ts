@@ -21,6 +21,22 @@ const SORTS: Record<PurchaseOrderField, Omit<SortKey<Purchase>, 'direction'>> = 
 
 const isUniqueViolation = (e: unknown) => /ER_DUP_ENTRY|UNIQUE constraint failed|Duplicate entry/i.test(String((e as Error)?.message ?? e));
 
+/**
+ * Concurrent purchases of different customers lock overlapping index gaps in the stats update, and InnoDB
+ * then rolls one back as a deadlock victim; the remedy the MySQL manual gives is to run it again, after a
+ * short random pause so that the same transactions do not collide again.
+ */
+async function retryOnDeadlock<T>(run: () => Promise<T>, attempts = 10): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (e) {
+      if (attempt >= attempts || !/Deadlock found|ER_LOCK_DEADLOCK/.test(String((e as Error)?.message ?? e))) throw e;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
+    }
+  }
+}
+
 /** Applies a campaign coupon inside createPurchase's transaction (implemented by the care module). */
 export interface CouponRedeemer {
   /** Checks the coupon against the sale (owner, window, single use) and returns its discount on the subtotal. */
@@ -115,8 +131,12 @@ export class PurchaseService {
     if (Number.isNaN(purchasedAt.getTime())) throw badInput('purchasedAt is not a valid date-time');
     if (purchasedAt.getTime() > now.getTime() + 5 * 60_000) throw badInput('purchasedAt must not be in the future');
     try {
-      const id = await this.ds.transaction(async (m) => {
-        const customer = await m.getRepository(Customer).findOneBy({ id: customerId });
+      const id = await retryOnDeadlock(() => this.ds.transaction(async (m) => {
+        // Lock the customer first (MySQL): the purchase insert's foreign-key check takes a shared lock on this
+        // row and the stats update below needs an exclusive one, so concurrent retries of one key deadlocked.
+        const customer = await m.getRepository(Customer).findOne({
+          where: { id: customerId }, lock: this.dialect.kind === 'mysql' ? { mode: 'pessimistic_write' } : undefined,
+        });
         if (!customer || customer.erasedAt) throw notFound('Customer', input.customerId);
         const products = await m.getRepository(Product).findBy(lineProducts.map((id) => ({ id })));
         const byId = new Map(products.map((p) => [p.id, p]));
@@ -141,7 +161,7 @@ export class PurchaseService {
         await m.createQueryBuilder().insert().into(PurchaseLine).values(lines.map((l) => ({ ...l, purchaseId: purchase.id }))).execute();
         await this.refreshCustomerStats([customerId], m);
         return purchase.id;
-      });
+      }));
       return this.get(id);
     } catch (e) {
       // A concurrent call with the same key won the race: answer with its purchase.
