@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import { AnalyticsService } from './modules/analytics/analytics.service';
 import { AuditService } from './modules/audit/audit.service';
 import { AuthService } from './modules/auth/auth.service';
+import { registerCarePrivacy } from './modules/care/care.privacy';
 import { createCareServices } from './modules/care/care.services';
 import { ProductService } from './modules/catalog/product.service';
 import { CustomerService } from './modules/customer/customer.service';
@@ -23,6 +24,7 @@ export function createServices(ds: DataSource) {
     audit: new AuditService(ds),
     privacy: new PrivacyService(ds),
   };
+  registerCarePrivacy(core.privacy);
   return { ...core, care: createCareServices(core, publishCareEvent) };
 }
 

@@ -8,12 +8,15 @@ export const authChecker: AuthChecker<Context> = ({ context }, roles) =>
   !!context.principal && (roles.length === 0 || roles.includes(context.principal.role));
 
 /** Masks a personal-data field for ANALYST callers; other roles see it as stored. */
-export function MaskForAnalyst(mask: (value: unknown) => unknown = () => null): MiddlewareFn<Context> {
-  return async ({ context }, next) => {
+export function MaskForAnalyst(mask: (value: unknown, root: any) => unknown = () => null): MiddlewareFn<Context> {
+  return async ({ context, root }, next) => {
     const value = await next();
-    return context.principal?.role === Role.ANALYST && value != null ? mask(value) : value;
+    return context.principal?.role === Role.ANALYST && value != null ? mask(value, root) : value;
   };
 }
+
+/** For non-null free-text fields. */
+export const MASKED = '[masked]';
 
 /** "Jane Doe" -> "J. D.": the most of a name an ANALYST sees. */
 export const initials = (name: unknown) =>

@@ -1,4 +1,5 @@
-import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { MaskForAnalyst } from '../auth/guards';
+import { Field, ID, Int, ObjectType, registerEnumType, UseMiddleware } from 'type-graphql';
 import {
   Column, DeleteDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn,
 } from 'typeorm';
@@ -72,7 +73,8 @@ export class Feedback implements Node {
   @Column({ type: 'varchar', length: 16, nullable: true })
   issue!: FeedbackIssue | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, simple: false })
+  @UseMiddleware(MaskForAnalyst())
   @Column({ type: 'varchar', length: 2000, nullable: true })
   comment!: string | null;
 

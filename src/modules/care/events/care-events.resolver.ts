@@ -1,5 +1,6 @@
+import { MaskForAnalyst } from '../../auth/guards';
 import { pipe, filter } from '@graphql-yoga/subscription';
-import { Arg, Ctx, Field, FieldResolver, ID, ObjectType, registerEnumType, Resolver, Root, Subscription } from 'type-graphql';
+import { Arg, Ctx, Field, FieldResolver, ID, ObjectType, registerEnumType, Resolver, Root, Subscription, UseMiddleware } from 'type-graphql';
 import { expectGlobalId } from '../../../common/global-id';
 import type { Context } from '../../../context';
 import { CARE_TOPIC, pubSub } from '../../../realtime/pubsub';
@@ -20,7 +21,9 @@ registerEnumType(CareEventKind, {
 export class CareEvent {
   @Field(() => CareEventKind) kind!: CareEventKind;
   @Field() occurredAt!: Date;
-  @Field() message!: string;
+  @Field({ simple: false, description: 'One line; without free text (comments, subjects) for ANALYST callers.' })
+  @UseMiddleware(MaskForAnalyst((value) => String(value).replace(/: .*$/, '')))
+  message!: string;
   customerId!: number;
   ticketId!: number | null;
   feedbackId!: number | null;

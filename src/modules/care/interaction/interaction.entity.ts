@@ -1,4 +1,5 @@
-import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { MaskForAnalyst } from '../../auth/guards';
+import { Field, ID, ObjectType, registerEnumType, UseMiddleware } from 'type-graphql';
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { toGlobalId } from '../../../common/global-id';
 import { Customer } from '../../customer/customer.entity';
@@ -51,11 +52,13 @@ export class Interaction implements Node {
   @Column({ type: 'varchar', length: 8 })
   direction!: InteractionDirection;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, simple: false })
+  @UseMiddleware(MaskForAnalyst())
   @Column({ type: 'varchar', length: 200, nullable: true })
   subject!: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, simple: false })
+  @UseMiddleware(MaskForAnalyst())
   @Column({ type: 'text', nullable: true })
   body!: string | null;
 

@@ -1,4 +1,5 @@
-import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { MASKED, MaskForAnalyst } from '../../auth/guards';
+import { Field, ID, ObjectType, registerEnumType, UseMiddleware } from 'type-graphql';
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { toGlobalId } from '../../../common/global-id';
 import { Customer } from '../../customer/customer.entity';
@@ -60,11 +61,13 @@ export class Ticket implements Node {
   @Column({ type: 'varchar', length: 16 })
   status!: TicketStatus;
 
-  @Field()
+  @Field({ simple: false })
+  @UseMiddleware(MaskForAnalyst(() => MASKED))
   @Column({ type: 'varchar', length: 200 })
   subject!: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, simple: false })
+  @UseMiddleware(MaskForAnalyst())
   @Column({ type: 'text', nullable: true })
   description!: string | null;
 
@@ -166,7 +169,8 @@ export class TicketEvent {
   @Column({ type: 'varchar', length: 8, nullable: true })
   toPriority!: TicketPriority | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, simple: false })
+  @UseMiddleware(MaskForAnalyst())
   @Column({ type: 'varchar', length: 1000, nullable: true })
   note!: string | null;
 

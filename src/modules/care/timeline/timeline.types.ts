@@ -1,4 +1,5 @@
-import { Field, InterfaceType, ObjectType, registerEnumType } from 'type-graphql';
+import { MaskForAnalyst } from '../../auth/guards';
+import { Field, InterfaceType, ObjectType, registerEnumType, UseMiddleware } from 'type-graphql';
 import { Connection } from '../../../common/pagination';
 import { Feedback } from '../../feedback/feedback.entity';
 import { Purchase, PurchaseStatus } from '../../purchase/purchase.entity';
@@ -19,7 +20,12 @@ const ENTRY_TYPE: Record<TimelineKind, string> = {
 export class TimelineEntry {
   @Field(() => TimelineKind) kind!: TimelineKind;
   @Field() occurredAt!: Date;
-  @Field({ description: 'One line for an agent, e.g. "Feedback 2/5 (DELIVERY): late again".' }) summary!: string;
+  @Field({ simple: false, description: 'One line for an agent, e.g. "Feedback 2/5 (DELIVERY): late again" (no free text for ANALYST).' })
+  @UseMiddleware(MaskForAnalyst((_value, entry: TimelineEntry) => entry.publicSummary))
+  summary!: string;
+
+  /** The summary without free text (comments, subjects), for ANALYST callers. */
+  publicSummary!: string;
 }
 
 @ObjectType({ implements: TimelineEntry, simpleResolvers: true })
@@ -55,17 +61,20 @@ export function toEntry(item: TimelineItem): TimelineEntry {
       const p = item.purchase!;
       const state = p.status === PurchaseStatus.COMPLETED ? '' : ` (${p.status})`;
       const discount = p.discountCents ? `, ${p.discount.toFixed(2)} off with a coupon` : '';
-      return Object.assign(new PurchaseEntry(), base, { purchase: p, summary: `Purchase ${p.total.toFixed(2)} via ${p.channel}${discount}${state}` });
+      const summary = `Purchase ${p.total.toFixed(2)} via ${p.channel}${discount}${state}`;
+      return Object.assign(new PurchaseEntry(), base, { purchase: p, summary, publicSummary: summary });
     }
     case TimelineKind.FEEDBACK: {
       const f = item.feedback!;
       const comment = f.comment ? `: ${clip(f.comment)}` : '';
-      return Object.assign(new FeedbackEntry(), base, { feedback: f, summary: `Feedback ${f.score}/5${f.issue ? ` (${f.issue})` : ''}${comment}` });
+      const head = `Feedback ${f.score}/5${f.issue ? ` (${f.issue})` : ''}`;
+      return Object.assign(new FeedbackEntry(), base, { feedback: f, summary: `${head}${comment}`, publicSummary: head });
     }
     case TimelineKind.INTERACTION: {
       const i = item.interaction!;
       const subject = i.subject ? `: ${clip(i.subject)}` : '';
-      return Object.assign(new InteractionEntry(), base, { interaction: i, summary: `${i.direction} ${i.channel}${subject}${i.agent ? ` (${i.agent})` : ''}` });
+      const agent = i.agent ? ` (${i.agent})` : '';
+      return Object.assign(new InteractionEntry(), base, { interaction: i, summary: `${i.direction} ${i.channel}${subject}${agent}`, publicSummary: `${i.direction} ${i.channel}${agent}` });
     }
     case TimelineKind.TICKET_EVENT: {
       const e = item.event!;
@@ -77,7 +86,10 @@ export function toEntry(item: TimelineItem): TimelineEntry {
         [TicketEventKind.ASSIGNED]: e.note ?? 'assigned',
         [TicketEventKind.SLA_BREACHED]: 'SLA breached',
       }[e.kind];
-      return Object.assign(new TicketEventEntry(), base, { event: e, ticket: t, summary: `Ticket ${t.type} "${clip(t.subject, 60)}": ${what}` });
+      const publicWhat = e.kind === TicketEventKind.ASSIGNED ? 'assigned' : what;
+      return Object.assign(new TicketEventEntry(), base, {
+        event: e, ticket: t, summary: `Ticket ${t.type} "${clip(t.subject, 60)}": ${what}`, publicSummary: `Ticket ${t.type}: ${publicWhat}`,
+      });
     }
   }
 }
