@@ -18,7 +18,7 @@ let b: ChildProcess;
 let client: Client;
 
 beforeAll(async () => {
-  if (!existsSync(join(root, 'dist', 'src', 'main.js'))) spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: root, stdio: 'inherit' });
+  if (!existsSync(join(root, 'dist', 'src', 'main.js'))) spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
   a = await startTestApp({ REDIS_URL });
   const opts = a.ds.options as { database?: string; url?: string };
   const port = 20000 + Math.floor(Math.random() * 20000);

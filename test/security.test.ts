@@ -185,7 +185,7 @@ test('/metrics exposes requests, errors by code, latency, SQL statements per req
 
 test('the apikey CLI prints the new key alone on stdout and it works', async () => {
   const root = join(__dirname, '..');
-  if (!existsSync(join(root, 'dist', 'src', 'cli.js'))) spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: root });
+  if (!existsSync(join(root, 'dist', 'src', 'cli.js'))) spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: root });
   const opts = t.ds.options as { type: string; database?: string; url?: string };
   const url = dbKind === 'mysql' ? (opts.url as string) : `sqlite:${opts.database}`;
   const out = spawnSync(process.execPath, ['dist/src/cli.js', 'apikey', 'create', '--role', 'ANALYST', '--name', 'cli'], {

@@ -12,7 +12,7 @@ let devKey = '';
 
 beforeAll(async () => {
   if (!existsSync(join(root, 'dist', 'src', 'main.js'))) {
-    const built = spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: root, stdio: 'inherit' });
+    const built = spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
     if (built.status !== 0 && !existsSync(join(root, 'dist', 'src', 'main.js'))) throw new Error('build failed');
   }
   dir = mkdtempSync(join(tmpdir(), 'caregraph-start-'));

@@ -101,15 +101,23 @@ export interface SortKey<T> {
   kind: 'number' | 'string' | 'date';
 }
 
-export function encodeCursor(value: SortValue, id: number): string {
-  const v = value instanceof Date ? value.toISOString() : value;
-  return Buffer.from(JSON.stringify([v, id])).toString('base64url');
+/** A short tag of the ordering a cursor belongs to, so that a cursor of one ordering is refused by another. */
+function orderingTag(expression: string): string {
+  let h = 2166136261;
+  for (let i = 0; i < expression.length; i++) h = Math.imul(h ^ expression.charCodeAt(i), 16777619);
+  return (h >>> 0).toString(36);
 }
 
-export function decodeCursor(cursor: string, kind: SortKey<unknown>['kind'], argName: string): { value: SortValue; id: number } {
+export function encodeCursor(value: SortValue, id: number, expression: string): string {
+  const v = value instanceof Date ? value.toISOString() : value;
+  return Buffer.from(JSON.stringify([v, id, orderingTag(expression)])).toString('base64url');
+}
+
+export function decodeCursor(cursor: string, sort: Pick<SortKey<unknown>, 'kind' | 'expression'>, argName: string): { value: SortValue; id: number } {
+  const kind = sort.kind;
   try {
     const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(parsed) && parsed.length === 2 && Number.isInteger(parsed[1])) {
+    if (Array.isArray(parsed) && parsed.length === 3 && Number.isInteger(parsed[1]) && parsed[2] === orderingTag(sort.expression)) {
       const [v, id] = parsed;
       if (v === null) return { value: null, id };
       if (kind === 'number' && typeof v === 'number') return { value: v, id };
@@ -154,13 +162,13 @@ export interface PageWindow {
 }
 
 /** Validates first/last/after/before and says which way to read. */
-export function pageWindow(args: PageArgs, sort: Pick<SortKey<unknown>, 'direction' | 'kind'>): PageWindow {
+export function pageWindow(args: PageArgs, sort: Pick<SortKey<unknown>, 'direction' | 'kind' | 'expression'>): PageWindow {
   if (args.first != null && args.last != null) throw badInput('pass either first or last, not both');
   if (args.after && args.before) throw badInput('pass either after or before, not both');
   const backward = args.last != null || (!!args.before && args.first == null);
   const limit = (backward ? args.last : args.first) ?? DEFAULT_PAGE;
   const cursorArg = backward ? args.before : args.after;
-  const cursor = cursorArg ? decodeCursor(cursorArg, sort.kind, backward ? 'before' : 'after') : null;
+  const cursor = cursorArg ? decodeCursor(cursorArg, sort, backward ? 'before' : 'after') : null;
   const flip = sort.direction === SortDirection.ASC ? SortDirection.DESC : SortDirection.ASC;
   return { limit, backward, cursor, direction: backward ? flip : sort.direction };
 }
@@ -204,7 +212,7 @@ export function toConnection<T extends { id: number }>(rows: T[], w: PageWindow,
   const more = rows.length > w.limit;
   if (more) rows.pop();
   if (w.backward) rows.reverse();
-  const edges = rows.map((node) => ({ cursor: encodeCursor(sort.read(node), node.id), node }));
+  const edges = rows.map((node) => ({ cursor: encodeCursor(sort.read(node), node.id, sort.expression), node }));
   const pageInfo: PageInfo = {
     hasNextPage: w.backward ? !!w.cursor : more,
     hasPreviousPage: w.backward ? more : !!w.cursor,
