@@ -1,10 +1,11 @@
 import { Max, Min } from 'class-validator';
-import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, Float, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, ArgsType, Authorized, Ctx, Field, FieldResolver, Float, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { badInput } from '../../common/errors';
 import { expectGlobalId, toGlobalId } from '../../common/global-id';
 import { fromCents } from '../../common/money';
 import { PageArgs } from '../../common/pagination';
 import type { Context } from '../../context';
+import { Role } from '../auth/api-key.entity';
 import { Customer } from '../customer/customer.entity';
 import { CustomerFilter } from '../customer/customer.inputs';
 import { AnalyticsService, DEFAULT_SEED, DEFAULT_SEGMENT_FEATURES, DEFAULT_SEGMENT_K } from './analytics.service';
@@ -291,7 +292,8 @@ export class AnalyticsQueryResolver {
     }));
   }
 
-  @Mutation(() => Int, { description: 'Drops every stored model; the next query refits on current data. Returns how many were dropped.' })
+  @Authorized(Role.ADMIN)
+  @Mutation(() => Int, { description: 'Drops every stored model; the next query refits on current data. Returns how many were dropped (ADMIN).' })
   refreshAnalytics(@Ctx() ctx: Context) {
     return ctx.services.analytics.store.clear();
   }

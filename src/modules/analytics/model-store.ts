@@ -1,5 +1,7 @@
-import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { randomUUID } from 'node:crypto';
+import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 import type { DataSource } from 'typeorm';
+import { dialectOf } from '../../db/dialect';
 
 /** A fitted population model, shared by every server instance through the database. */
 @Entity('analytics_models')
@@ -34,6 +36,23 @@ export class AnalyticsModel {
   payload!: string;
 }
 
+/** Who is fitting a model right now: other instances wait for its result instead of fitting too. */
+@Entity('analytics_fit_leases')
+export class FitLease {
+  @PrimaryColumn({ type: 'varchar', length: 191 })
+  modelKey!: string;
+
+  @Column({ type: 'varchar', length: 64 })
+  holder!: string;
+
+  @Column({ type: 'datetime' })
+  expiresAt!: Date;
+}
+
+/** Longest a fit may hold its lease; an instance that died while fitting blocks the others no longer. */
+const LEASE_MS = 120_000;
+const POLL_MS = 200;
+
 export interface DataVersion {
   customers: number;
   purchases: number;
@@ -67,6 +86,7 @@ export class ModelStore {
   private readonly inFlight = new Map<string, Promise<StoredModel<unknown>>>();
   /** Told about every fit (metrics). */
   onFit: ((kind: string, ms: number) => void) | null = null;
+  private readonly holder = randomUUID();
 
   constructor(private readonly ds: DataSource) {}
 
@@ -102,19 +122,63 @@ export class ModelStore {
     now: number,
   ): Promise<StoredModel<T>> {
     const repo = this.ds.getRepository(AnalyticsModel);
-    if (!opts.force) {
+    const stored = async (): Promise<StoredModel<T> | null> => {
       const row = await repo.findOneBy({ modelKey: key });
-      if (row) {
-        const stored: StoredModel<T> = {
-          key, asOf: row.asOf, fittedAt: row.fittedAt, fitMs: row.fitMs, customersAtFit: row.customersAtFit,
-          purchasesAtFit: row.purchasesAtFit, value: JSON.parse(row.payload) as T,
-        };
-        if (this.fresh(stored, version, opts.live, now)) {
-          this.memory.set(key, stored);
-          return stored;
-        }
+      if (!row) return null;
+      const m: StoredModel<T> = {
+        key, asOf: row.asOf, fittedAt: row.fittedAt, fitMs: row.fitMs, customersAtFit: row.customersAtFit,
+        purchasesAtFit: row.purchasesAtFit, value: JSON.parse(row.payload) as T,
+      };
+      if (!this.fresh(m, version, opts.live, Date.now())) return null;
+      this.memory.set(key, m);
+      return m;
+    };
+    if (!opts.force) {
+      const found = await stored();
+      if (found) return found;
+    }
+    // Across instances: one holds the lease and fits; the others wait for its stored result.
+    while (!(await this.acquire(key))) {
+      await new Promise((r) => setTimeout(r, POLL_MS));
+      if (!opts.force) {
+        const found = await stored();
+        if (found) return found;
       }
     }
+    try {
+      return await this.fitAndStore(key, kind, version, fit, now);
+    } finally {
+      await this.ds.getRepository(FitLease).delete({ modelKey: key, holder: this.holder });
+    }
+  }
+
+  /** Takes the fit lease of a model: a new row, or the row of a lease that ran out. */
+  private async acquire(key: string): Promise<boolean> {
+    const leases = this.ds.getRepository(FitLease);
+    const now = new Date();
+    const expiresAt = new Date(now.getTime() + LEASE_MS);
+    try {
+      await leases.insert({ modelKey: key, holder: this.holder, expiresAt });
+      return true;
+    } catch {
+      const taken = await leases
+        .createQueryBuilder()
+        .update()
+        .set({ holder: this.holder, expiresAt })
+        .where('model_key = :key AND expires_at < :now', { key, now: dialectOf(this.ds).date(now) })
+        .execute();
+      return (taken.affected ?? 0) > 0;
+    }
+  }
+
+  private async fitAndStore<T>(
+    key: string,
+    kind: string,
+    version: DataVersion,
+    fit: () => Promise<{ value: T; asOf: Date }>,
+    now: number,
+  ): Promise<StoredModel<T>> {
+    const repo = this.ds.getRepository(AnalyticsModel);
     const started = performance.now();
     const { value, asOf } = await fit();
     const fitMs = Math.round(performance.now() - started);
@@ -137,7 +201,7 @@ export class ModelStore {
   /** Forgets every model so the next request refits (refreshAnalytics). */
   async clear(): Promise<number> {
     this.memory.clear();
-    const r = await this.ds.getRepository(AnalyticsModel).delete({});
+    const r = await this.ds.createQueryBuilder().delete().from(AnalyticsModel).execute();
     return r.affected ?? 0;
   }
 }

@@ -1,0 +1,77 @@
+import { ModelStore, type DataVersion } from '../src/modules/analytics/model-store';
+import { ok, startTestApp, type TestApp } from './support/app';
+import { loadCdnowSample } from './support/bulk';
+
+/** Population models are fitted once, stored with the data they were fitted on, and shared. */
+let t: TestApp;
+beforeAll(async () => {
+  t = await startTestApp();
+  await loadCdnowSample(t.ds);
+}, 120_000);
+afterAll(() => t.close());
+
+const version = (customers: number, purchases: number): DataVersion => ({ customers, purchases, products: 1, productsUpdatedAt: '' });
+
+test('two concurrent requests for the same model fit it once', async () => {
+  const fits: string[] = [];
+  const store = t.app.services.analytics.store;
+  const previous = store.onFit;
+  store.onFit = (kind, ms) => {
+    fits.push(kind);
+    previous?.(kind, ms);
+  };
+  try {
+    const [a, b] = await Promise.all([
+      t.gql(`{ segments(k: 3, seed: 7) { inertia fittedAt } }`),
+      t.gql(`{ segments(k: 3, seed: 7) { inertia fittedAt } }`),
+    ]);
+    expect(ok(a).segments).toEqual(ok(b).segments);
+    expect(fits.filter((k) => k === 'segments')).toHaveLength(1);
+    // a later request reuses it
+    ok(await t.gql(`{ segments(k: 3, seed: 7) { inertia } }`));
+    expect(fits.filter((k) => k === 'segments')).toHaveLength(1);
+  } finally {
+    store.onFit = previous;
+  }
+});
+
+test('instances share one fit through the database: the others wait for its result, a new one loads it', async () => {
+  const [one, two, three] = [new ModelStore(t.ds), new ModelStore(t.ds), new ModelStore(t.ds)];
+  let fits = 0;
+  const slowFit = async () => {
+    fits++;
+    await new Promise((r) => setTimeout(r, 400));
+    return { value: { answer: 42 }, asOf: new Date('2020-01-01T00:00:00Z') };
+  };
+  const v = version(1000, 5000);
+  const [a, b] = await Promise.all([one.get('test:shared', 'test', v, { live: false }, slowFit), two.get('test:shared', 'test', v, { live: false }, slowFit)]);
+  expect(fits).toBe(1);
+  expect(a.value).toEqual({ answer: 42 });
+  expect(b.value).toEqual({ answer: 42 });
+  const c = await three.get('test:shared', 'test', v, { live: false }, slowFit);
+  expect(fits).toBe(1);
+  expect(Math.abs(c.fittedAt.getTime() - a.fittedAt.getTime())).toBeLessThan(1000); // MySQL DATETIME keeps seconds
+});
+
+test('a model is refitted when customers or purchases moved by more than 2%, or on request', async () => {
+  const store = new ModelStore(t.ds);
+  let fits = 0;
+  const fit = async () => ({ value: { n: ++fits }, asOf: new Date() });
+  await store.get('test:stale', 'test', version(1000, 5000), { live: false }, fit);
+  await store.get('test:stale', 'test', version(1010, 5050), { live: false }, fit); // 1%: reused
+  expect(fits).toBe(1);
+  const moved = await store.get('test:stale', 'test', version(1000, 5200), { live: false }, fit); // 4%: refit
+  expect(fits).toBe(2);
+  expect(moved.value).toEqual({ n: 2 });
+  await store.get('test:stale', 'test', version(1000, 5200), { live: false, force: true }, fit);
+  expect(fits).toBe(3);
+});
+
+test('refreshAnalytics drops stored models (ADMIN only)', async () => {
+  ok(await t.gql(`{ lifetimeModel(asOf: "1997-09-30") { r } }`));
+  const dropped = ok(await t.gql(`mutation { refreshAnalytics }`)).refreshAnalytics;
+  expect(dropped).toBeGreaterThan(0);
+  const [{ n }] = await t.ds.query('SELECT COUNT(*) AS n FROM analytics_models');
+  expect(Number(n)).toBe(0);
+  expect((await t.as('AGENT', `mutation { refreshAnalytics }`)).errors?.[0].extensions?.code).toBe('FORBIDDEN');
+});
