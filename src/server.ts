@@ -49,6 +49,10 @@ export async function createApp(config: Readonly<AppConfig>, ds: DataSource, log
     async requestDidStart() {
       return {
         async didResolveOperation({ operation, contextValue }) {
+          // graphql-js would fail inside execution (an internal error): a subscription is not an HTTP request.
+          if (operation?.operation === 'subscription') {
+            throw new GraphQLError('Subscriptions are not served over HTTP GET or POST', { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } });
+          }
           // ANALYST is read-only: one central rule instead of a decorator on every mutation.
           if (operation?.operation === 'mutation' && contextValue.principal?.role === Role.ANALYST) {
             throw new GraphQLError('ANALYST keys are read-only', { extensions: { code: ErrorCode.FORBIDDEN, http: { status: 403 } } });
@@ -84,7 +88,9 @@ export async function createApp(config: Readonly<AppConfig>, ds: DataSource, log
     maxDepth: { n: config.limits.maxDepth, ignoreIntrospection: true, flattenFragments: true },
     maxAliases: { n: config.limits.maxAliases },
     maxDirectives: { n: config.limits.maxDirectives },
-    maxTokens: { n: config.limits.maxTokens },
+    // armor's token plugin parses in parsingDidStart, where a syntax error becomes HTTP 500; graphql's own
+    // parser enforces the same limit (parseOptions below) and Apollo answers 400 GRAPHQL_PARSE_FAILED.
+    maxTokens: { enabled: false },
     // Our own cost rule prices lists by their page size; armor's flat cost would double-count.
     costLimit: { enabled: false },
     blockFieldSuggestion: { enabled: config.env === 'production' },
@@ -96,6 +102,7 @@ export async function createApp(config: Readonly<AppConfig>, ds: DataSource, log
     includeStacktraceInErrorResponses: false,
     hideSchemaDetailsFromClientErrors: config.env === 'production',
     allowBatchedHttpRequests: false,
+    parseOptions: { maxTokens: config.limits.maxTokens },
     validationRules: armor.validationRules,
     formatError: (formatted, error): GraphQLFormattedError => {
       const mapped = mapError(unwrapResolverError(error), formatted.extensions?.code as string | undefined);
@@ -111,8 +118,9 @@ export async function createApp(config: Readonly<AppConfig>, ds: DataSource, log
       ApolloServerPluginInlineTraceDisabled(),
       config.playground === 'apollo' ? ApolloServerPluginLandingPageLocalDefault({ embed: true }) : ApolloServerPluginLandingPageDisabled(),
       ...armor.plugins,
-      costLimitPlugin(schema, config.limits.maxCost),
+      // First: a read-only key is refused before its operation is priced or its variables are looked at.
       errorPlugin,
+      costLimitPlugin(schema, config.limits.maxCost),
     ],
   });
   await apollo.start();

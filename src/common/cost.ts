@@ -26,14 +26,25 @@ export function costLimitPlugin(schema: GraphQLSchema, maximum: number): ApolloS
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ request, document }) {
-          const cost = getComplexity({
-            schema,
-            query: document,
-            operationName: request.operationName ?? undefined,
-            variables: request.variables ?? {},
-            estimators: [pagedEstimator, simpleEstimator({ defaultComplexity: 1 })],
-          });
+        async didResolveOperation({ request, document, operation }) {
+          // No operation by that name: nothing will run, and execution reports it (the estimator would throw).
+          if (!operation) return;
+          let cost: number;
+          try {
+            cost = getComplexity({
+              schema,
+              query: document,
+              operationName: request.operationName ?? undefined,
+              variables: request.variables ?? {},
+              estimators: [pagedEstimator, simpleEstimator({ defaultComplexity: 1 })],
+            });
+          } catch (e) {
+            // Variables that do not coerce, and fragment spreads that expand past the estimator's node limit,
+            // surface here before execution: client errors, not 500s.
+            if (!(e instanceof GraphQLError)) throw e;
+            const code = /maximum allowed number of nodes/.test(e.message) ? 'QUERY_TOO_COSTLY' : 'BAD_USER_INPUT';
+            throw new GraphQLError(e.message, { nodes: e.nodes, extensions: { code, http: { status: 400 } } });
+          }
           if (cost > maximum) {
             throw new GraphQLError(`query cost ${cost} exceeds the limit of ${maximum}: ask for smaller pages or fewer fields`, {
               extensions: { code: 'QUERY_TOO_COSTLY', cost, maximum, http: { status: 400 } },

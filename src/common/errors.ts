@@ -61,7 +61,8 @@ export function mapError(original: unknown, fallbackCode?: string): MappedError 
     const validationErrors = original.extensions?.validationErrors as
       | { property: string; constraints?: Record<string, string>; children?: unknown[] }[]
       | undefined;
-    if (validationErrors) {
+    // Not a list when a validator itself threw (validator.js on a lone surrogate): then the plain BAD_USER_INPUT below.
+    if (Array.isArray(validationErrors)) {
       return {
         message: `Invalid input: ${flattenValidation(validationErrors).join('; ')}`,
         code: ErrorCode.BAD_USER_INPUT,
@@ -69,6 +70,11 @@ export function mapError(original: unknown, fallbackCode?: string): MappedError 
       };
     }
     if (typeof code === 'string' && KNOWN_CODES.has(code)) return { message: original.message, code };
+    // type-graphql's @Authorized refusal: the caller is known but its role may not do this.
+    if (code === 'UNAUTHORIZED') return { message: original.message, code: ErrorCode.FORBIDDEN };
+    // Apollo's own request errors without a code (a persisted-query hash mismatch) carry their 4xx status.
+    const status = (original.extensions?.http as { status?: number } | undefined)?.status;
+    if (code === undefined && typeof status === 'number' && status >= 400 && status < 500) return { message: original.message, code: 'BAD_REQUEST' };
   }
   const text = `${(original as { code?: string })?.code ?? ''} ${(original as Error)?.message ?? ''} ${(original as { driverError?: { code?: string } })?.driverError?.code ?? ''}`;
   if (/ECONNREFUSED|PROTOCOL_CONNECTION_LOST|ECONNRESET|ETIMEDOUT|Connection lost|Pool is closed|ER_SERVER_SHUTDOWN|EPIPE/.test(text)) {

@@ -19,6 +19,38 @@ export function IsPastCalendarDate(options?: ValidationOptions) {
     });
 }
 
+/**
+ * A JSON object of bounded nesting and size: a deeper one overflows the stack in the ORM's recursive
+ * merge, a longer one does not fit the TEXT column on MySQL; both would otherwise be internal errors.
+ */
+export function IsBoundedJson(maxDepth: number, maxLength: number, options?: ValidationOptions) {
+  return (object: object, propertyName: string) =>
+    registerDecorator({
+      name: 'isBoundedJson',
+      target: object.constructor,
+      propertyName,
+      options: { message: `${propertyName} must be at most ${maxDepth} levels deep and ${maxLength} characters as JSON`, ...options },
+      validator: {
+        validate(value: unknown) {
+          if (value == null) return true;
+          return jsonDepthAtMost(value, maxDepth) && JSON.stringify(value).length <= maxLength;
+        },
+      },
+    });
+}
+
+/** Iterative, so that the check itself cannot overflow the stack. */
+function jsonDepthAtMost(value: unknown, maxDepth: number): boolean {
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length) {
+    const [v, depth] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (depth > maxDepth) return false;
+    for (const child of Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return true;
+}
+
 /** Validates one object (e.g. an import row) and returns readable messages, empty when valid. */
 export async function validationMessages(obj: object): Promise<string[]> {
   const errors = await validate(obj, { forbidUnknownValues: false });

@@ -2,6 +2,7 @@ import { ArrayMaxSize, IsOptional, Length, Matches, Max, MaxLength, Min } from '
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { Field, Float, ID, InputType, Int, registerEnumType } from 'type-graphql';
 import { SortDirection } from '../../common/pagination';
+import { IsBoundedJson } from '../../common/validation';
 
 @InputType()
 export class ProductFieldsInput {
@@ -25,7 +26,7 @@ export class ProductFieldsInput {
   @Max(10_000_000)
   price?: number;
 
-  @Field(() => GraphQLJSONObject, { nullable: true }) @IsOptional() attributes?: Record<string, unknown> | null;
+  @Field(() => GraphQLJSONObject, { nullable: true }) @IsOptional() @IsBoundedJson(10, 16_000) attributes?: Record<string, unknown> | null;
 }
 
 @InputType()
@@ -47,8 +48,9 @@ export class ProductFilter {
   @Field({ nullable: true }) @IsOptional() @Length(1, 100) search?: string;
   @Field({ nullable: true }) @IsOptional() @MaxLength(100) category?: string;
   @Field({ nullable: true }) @IsOptional() @MaxLength(40) tag?: string;
-  @Field(() => Float, { nullable: true }) @IsOptional() @Min(0) priceMin?: number;
-  @Field(() => Float, { nullable: true }) @IsOptional() @Min(0) priceMax?: number;
+  // Bounded like a price: 1e308 would become Infinity cents, which MySQL cannot compare.
+  @Field(() => Float, { nullable: true }) @IsOptional() @Min(0) @Max(10_000_000) priceMin?: number;
+  @Field(() => Float, { nullable: true }) @IsOptional() @Min(0) @Max(10_000_000) priceMax?: number;
 }
 
 export enum ProductOrderField {

@@ -57,7 +57,8 @@ export class PurchaseFilter {
   @Field({ nullable: true, description: 'Purchased before.' }) to?: Date;
   @Field(() => PurchaseStatus, { nullable: true }) status?: PurchaseStatus;
   @Field(() => SalesChannel, { nullable: true }) channel?: SalesChannel;
-  @Field(() => Float, { nullable: true }) @IsOptional() @Min(0) minTotal?: number;
+  // At most the largest total a purchase can have: 1e308 would become Infinity cents, which MySQL cannot compare.
+  @Field(() => Float, { nullable: true }) @IsOptional() @Min(0) @Max(20_000_000) minTotal?: number;
 }
 
 export enum PurchaseOrderField {
