@@ -66,8 +66,8 @@ export class CustomerAnalyticsResolver {
   @FieldResolver(() => CustomerSegment, { nullable: true, description: `Segment in the default segmentation (k = ${DEFAULT_SEGMENT_K} on ${DEFAULT_SEGMENT_FEATURES.join(', ')}).` })
   async segment(@Root() c: Customer, @Ctx() ctx: Context) {
     const version = await ctx.loaders.analytics.version();
-    const m = await ctx.services.analytics.segments(version, DEFAULT_SEGMENT_K, DEFAULT_SEGMENT_FEATURES, DEFAULT_SEED, 10);
-    return ctx.services.analytics.segmentOf(c, m.value, m.asOf);
+    const m = await ctx.services.analytics.defaultSegments(version);
+    return m ? ctx.services.analytics.segmentOf(c, m.value, m.asOf) : null;
   }
 
   @FieldResolver(() => SpendForecast)
@@ -218,7 +218,7 @@ export class AnalyticsQueryResolver {
     const version = await ctx.loaders.analytics.version();
     const [pop, seg, life] = await Promise.all([
       a.population(version, null),
-      a.segments(version, DEFAULT_SEGMENT_K, DEFAULT_SEGMENT_FEATURES, DEFAULT_SEED, 10),
+      a.defaultSegments(version),
       a.lifetime(version, null),
     ]);
     const asOf = pop.asOf;
@@ -235,9 +235,9 @@ export class AnalyticsQueryResolver {
       const lifetime = a.lifetimeOf(s instanceof Error ? undefined : s, life.value, 365, life.asOf);
       const fb = feedback[i];
       const sat = a.satisfactionOf(fb instanceof Error ? [] : fb, asOf);
-      const segment = a.segmentOf(c, seg.value, seg.asOf);
+      const segment = seg ? a.segmentOf(c, seg.value, seg.asOf) : null;
       const row: CustomerAnalyticsRow = {
-        customerId: toGlobalId('Customer', c.id), country: c.country, city: c.city, segmentId: segment.id, segmentLabel: segment.label,
+        customerId: toGlobalId('Customer', c.id), country: c.country, city: c.city, segmentId: segment?.id ?? null, segmentLabel: segment?.label ?? null,
         rfmSegment: rfm?.segment ?? 'No purchases', rfmCode: rfm?.code ?? '000', recencyDays: rfm?.recencyDays ?? null,
         purchaseCount: value.purchaseCount, totalSpent: value.totalSpent, averageOrderValue: value.averageOrderValue, purchaseFrequency: value.purchaseFrequency,
         valueTier: value.tier, probabilityAlive: lifetime?.probabilityAlive ?? 0, churnRisk: lifetime?.churnRisk ?? 1, clv: lifetime?.clv ?? null,
@@ -306,8 +306,12 @@ async function customerGroups(groupBy: SummaryGroupBy, ctx: Context, population?
   const version = await ctx.loaders.analytics.version();
   const out = new Map<number, string>();
   if (groupBy === SummaryGroupBy.SEGMENT) {
-    const seg = await a.segments(version, DEFAULT_SEGMENT_K, DEFAULT_SEGMENT_FEATURES, DEFAULT_SEED, 10);
+    const seg = await a.defaultSegments(version);
     for (const r of rows) {
+      if (!seg) {
+        out.set(r.id, 'unsegmented');
+        continue;
+      }
       const c = Object.assign(new Customer(), {
         id: r.id, birthDate: r.birthDate, annualIncome: r.annualIncome, purchaseCount: r.purchaseCount, totalSpentCents: r.totalCents,
         firstPurchaseAt: r.firstAt == null ? null : new Date(r.firstAt), lastPurchaseAt: r.lastAt == null ? null : new Date(r.lastAt),

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { badInput } from '../../common/errors';
+import { AppError, badInput, ErrorCode } from '../../common/errors';
 import { toGlobalId } from '../../common/global-id';
 import { fromCents } from '../../common/money';
 import { hydrator } from '../../common/sql';
@@ -154,7 +154,14 @@ export class AnalyticsService {
       });
       const filled = raw.map((r) => r.map((v, j) => (v != null && Number.isFinite(v) ? v : means[j])));
       if (filled.length < k) throw badInput(`need at least k = ${k} customers to segment, have ${filled.length}`);
-      const fit = segmentCustomers(filled, features, { k, seed, restarts });
+      let fit;
+      try {
+        fit = segmentCustomers(filled, features, { k, seed, restarts });
+      } catch (e) {
+        // e.g. fewer distinct customers than k: the data cannot carry this many segments.
+        if (e instanceof RangeError) throw badInput(`cannot segment into ${k}: ${e.message}`);
+        throw e;
+      }
       return {
         value: {
           result: { k, features: [...features], inertia: fit.inertia, segments: fit.segments, customers: filled.length, seed },
@@ -364,6 +371,16 @@ export class AnalyticsService {
   }
 
   // ---------------------------------------------------------------- population results
+
+  /** The default segmentation, or null while the data cannot carry it (too few distinct customers). */
+  async defaultSegments(version: DataVersion) {
+    try {
+      return await this.segments(version, DEFAULT_SEGMENT_K, DEFAULT_SEGMENT_FEATURES, DEFAULT_SEED, 10);
+    } catch (e) {
+      if (e instanceof AppError && e.code === ErrorCode.BAD_USER_INPUT) return null;
+      throw e;
+    }
+  }
 
   segmentationResult(m: { value: SegmentsModel; asOf: Date; fittedAt: Date; fitMs: number }): Segmentation {
     return { ...m.value.result, asOf: m.asOf, fittedAt: m.fittedAt, fitMs: m.fitMs };

@@ -40,7 +40,8 @@ export class ProductService {
     this.columns = selectColumns(ds, Product, 'p');
   }
 
-  list(filter: ProductFilter = {}, order: ProductOrder | undefined, page: PageArgs): Promise<ConnectionResult<Product>> {
+  list(filter: ProductFilter | null = {}, order: ProductOrder | undefined, page: PageArgs): Promise<ConnectionResult<Product>> {
+    filter ??= {}; // an explicit GraphQL null means no filter
     const f: Fragment[] = [frag('p.deleted_at IS NULL')];
     if (filter.search) {
       const pat = likePattern(filter.search);

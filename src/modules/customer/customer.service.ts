@@ -36,7 +36,8 @@ export class CustomerService {
     this.columns = selectColumns(ds, Customer, 'c');
   }
 
-  filterFragments(filter: CustomerFilter = {}, today = new Date()): Fragment[] {
+  filterFragments(filter: CustomerFilter | null = {}, today = new Date()): Fragment[] {
+    filter ??= {}; // an explicit GraphQL null means no filter
     const f: Fragment[] = [frag('c.deleted_at IS NULL')];
     if (filter.search) {
       const p = likePattern(filter.search);

@@ -24,7 +24,8 @@ export class FeedbackService {
     this.columns = selectColumns(ds, Feedback, 'f');
   }
 
-  filterFragments(filter: FeedbackFilter = {}): Fragment[] {
+  filterFragments(filter: FeedbackFilter | null = {}): Fragment[] {
+    filter ??= {}; // an explicit GraphQL null means no filter
     const f: Fragment[] = [frag('f.deleted_at IS NULL')];
     if (filter.customerId) f.push(frag('f.customer_id = ?', expectGlobalId(filter.customerId, 'Customer', 'filter.customerId')));
     if (filter.scoreMin != null) f.push(frag('f.score >= ?', filter.scoreMin));

@@ -65,7 +65,8 @@ export class PurchaseService {
     return { ...SORTS[order?.field ?? PurchaseOrderField.PURCHASED_AT], direction: order?.direction ?? SortDirection.DESC };
   }
 
-  filterFragments(filter: PurchaseFilter = {}): Fragment[] {
+  filterFragments(filter: PurchaseFilter | null = {}): Fragment[] {
+    filter ??= {}; // an explicit GraphQL null means no filter
     const f: Fragment[] = [frag('p.deleted_at IS NULL')];
     if (filter.customerId) f.push(frag('p.customer_id = ?', expectGlobalId(filter.customerId, 'Customer', 'filter.customerId')));
     if (filter.from) f.push(frag('p.purchased_at >= ?', this.dialect.date(filter.from)));

@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import { badInput } from '../../../common/errors';
 import { inList } from '../../../common/sql';
 import { Customer } from '../../customer/customer.entity';
-import { AnalyticsService, DEFAULT_SEED, DEFAULT_SEGMENT_FEATURES, DEFAULT_SEGMENT_K } from '../../analytics/analytics.service';
+import { AnalyticsService, DEFAULT_SEGMENT_K } from '../../analytics/analytics.service';
 import type { PopulationRow } from '../../analytics/analytics.data';
 import { valueTier } from '../../analytics/value/value';
 import { CampaignChannel, type AudienceSpec } from './campaign.entity';
@@ -76,8 +76,9 @@ export class AudienceService {
       if (spec.rfmSegment) tests.push((r) => a.rfm(stats(r), pop.value, pop.asOf)?.segment === spec.rfmSegment);
     }
     if (spec.segmentId != null) {
-      const seg = await a.segments(version, DEFAULT_SEGMENT_K, DEFAULT_SEGMENT_FEATURES, DEFAULT_SEED, 10);
-      tests.push((r) => a.segmentOf(customerOf(r), seg.value, notBeforeFirstPurchase(seg.asOf, r)).id === spec.segmentId);
+      // While the data cannot carry the default segmentation, no customer is in any segment.
+      const seg = await a.defaultSegments(version);
+      tests.push((r) => !!seg && a.segmentOf(customerOf(r), seg.value, notBeforeFirstPurchase(seg.asOf, r)).id === spec.segmentId);
     }
     if (spec.churnRiskAbove != null) {
       // Customers without a lifetime estimate (no purchases, or no fitted model) have no churn risk: they never match.

@@ -178,7 +178,8 @@ export class CampaignService implements CouponRedeemer {
     return new Map(rows.map((r) => [Number(r.cid), { issued: Number(r.issued), redeemed: Number(r.redeemed), revenueCents: Number(r.revenue ?? 0) }]));
   }
 
-  coupons(filter: CouponFilter = {}, page: PageArgs): Promise<ConnectionResult<Coupon>> {
+  coupons(filter: CouponFilter | null = {}, page: PageArgs): Promise<ConnectionResult<Coupon>> {
+    filter ??= {}; // an explicit GraphQL null means no filter
     const f: Fragment[] = [];
     if (filter.campaignId) f.push(frag('cp.campaign_id = ?', expectGlobalId(filter.campaignId, 'Campaign', 'filter.campaignId')));
     if (filter.customerId) f.push(frag('cp.customer_id = ?', expectGlobalId(filter.customerId, 'Customer', 'filter.customerId')));

@@ -37,7 +37,8 @@ export class InteractionService {
 
   private param = (v: unknown) => (v instanceof Date ? this.dialect.date(v) : v);
 
-  filterFragments(filter: InteractionFilter = {}): Fragment[] {
+  filterFragments(filter: InteractionFilter | null = {}): Fragment[] {
+    filter ??= {}; // an explicit GraphQL null means no filter
     const f: Fragment[] = [];
     if (filter.customerId) f.push(frag('i.customer_id = ?', expectGlobalId(filter.customerId, 'Customer', 'filter.customerId')));
     if (filter.channel) f.push(frag('i.channel = ?', filter.channel));

@@ -49,7 +49,8 @@ export class TicketService {
 
   private param = (v: unknown) => (v instanceof Date ? this.dialect.date(v) : v);
 
-  filterFragments(filter: TicketFilter = {}, now = new Date()): Fragment[] {
+  filterFragments(filter: TicketFilter | null = {}, now = new Date()): Fragment[] {
+    filter ??= {}; // an explicit GraphQL null means no filter
     const f: Fragment[] = [];
     if (filter.customerId) f.push(frag('t.customer_id = ?', expectGlobalId(filter.customerId, 'Customer', 'filter.customerId')));
     if (filter.status?.length) f.push(inList('t.status', filter.status));
