@@ -55,6 +55,10 @@ export function dialectOf(ds: DataSource): Dialect {
   return ds.options.type === 'mysql' || ds.options.type === 'mariadb' ? mysql : sqlite;
 }
 
+/** A write refused by a unique index (MySQL/MariaDB ER_DUP_ENTRY or SQLite's UNIQUE constraint). */
+export const isUniqueViolation = (e: unknown): boolean =>
+  /ER_DUP_ENTRY|UNIQUE constraint failed|Duplicate entry/i.test(String((e as Error)?.message ?? e));
+
 /** Escapes a user string for use inside LIKE with ESCAPE '!'. */
 export function likePattern(text: string, mode: 'contains' | 'exact' = 'contains'): string {
   const escaped = text.replace(/[!%_]/g, (c) => `!${c}`);

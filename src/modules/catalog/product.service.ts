@@ -4,7 +4,7 @@ import { toGlobalId } from '../../common/global-id';
 import { toCents } from '../../common/money';
 import { paginate, SortDirection, type ConnectionResult, type PageArgs, type SortKey } from '../../common/pagination';
 import { frag, hydrator, inList, selectColumns, type Fragment } from '../../common/sql';
-import { dialectOf, likePattern, type Dialect } from '../../db/dialect';
+import { dialectOf, likePattern, isUniqueViolation, type Dialect } from '../../db/dialect';
 import { Product } from './product.entity';
 import { ProductOrderField, type CreateProductInput, type ProductFieldsInput, type ProductFilter, type ProductOrder } from './product.inputs';
 
@@ -15,7 +15,6 @@ const SORTS: Record<ProductOrderField, Omit<SortKey<Product>, 'direction'>> = {
   [ProductOrderField.CATEGORY]: { expression: 'p.category', read: (p) => p.category, kind: 'string' },
 };
 
-const isUniqueViolation = (e: unknown) => /ER_DUP_ENTRY|UNIQUE constraint failed|Duplicate entry/i.test(String((e as Error)?.message ?? e));
 
 function toEntityFields(input: ProductFieldsInput): Partial<Product> {
   const out: Partial<Product> = {};

@@ -5,13 +5,12 @@ import { toGlobalId } from '../../common/global-id';
 import { paginate, SortDirection, type ConnectionResult, type PageArgs, type SortKey } from '../../common/pagination';
 import { frag, hydrator, inList, selectColumns, type Fragment } from '../../common/sql';
 import { validationMessages } from '../../common/validation';
-import { dialectOf, likePattern, type Dialect } from '../../db/dialect';
+import { dialectOf, likePattern, isUniqueViolation, type Dialect } from '../../db/dialect';
 import { Customer } from './customer.entity';
 import {
   CustomerFieldsInput, CustomerOrderField, type CreateCustomerInput, type CustomerFilter, type CustomerOrder, type UpdateCustomerInput,
 } from './customer.inputs';
 
-const isUniqueViolation = (e: unknown) => /ER_DUP_ENTRY|UNIQUE constraint failed|Duplicate entry/i.test(String((e as Error)?.message ?? e));
 
 const SORTS: Record<CustomerOrderField, Omit<SortKey<Customer>, 'direction'>> = {
   [CustomerOrderField.ID]: { expression: 'c.id', read: (c) => c.id, kind: 'number' },

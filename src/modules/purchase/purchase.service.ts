@@ -7,7 +7,7 @@ import { countByParent, nestedPages } from '../../common/nested-connection';
 import { paginate, SortDirection, type ConnectionResult, type PageArgs, type SortKey } from '../../common/pagination';
 import { frag, hydrator, inList, selectColumns, type Fragment } from '../../common/sql';
 import { validationMessages } from '../../common/validation';
-import { dialectOf, type Dialect } from '../../db/dialect';
+import { dialectOf, isUniqueViolation, type Dialect } from '../../db/dialect';
 import { Product } from '../catalog/product.entity';
 import { Customer } from '../customer/customer.entity';
 import { Purchase, PurchaseLine, PurchaseStatus, SalesChannel } from './purchase.entity';
@@ -19,7 +19,6 @@ const SORTS: Record<PurchaseOrderField, Omit<SortKey<Purchase>, 'direction'>> = 
   [PurchaseOrderField.ID]: { expression: 'p.id', read: (p) => p.id, kind: 'number' },
 };
 
-const isUniqueViolation = (e: unknown) => /ER_DUP_ENTRY|UNIQUE constraint failed|Duplicate entry/i.test(String((e as Error)?.message ?? e));
 
 /**
  * Concurrent purchases of different customers lock overlapping index gaps in the stats update, and InnoDB
