@@ -156,7 +156,6 @@ export async function ensureSqlite(size: string, customers: number, seed: number
   log(`${size}: seeding SQLite ${file} with ${customers} customers...`);
   const seedSeconds = await seedCli(url, customers, seed, `seed-${size}-sqlite`);
   // better-sqlite3 is a dependency of the project: the counts come straight from the file.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const Database = require('better-sqlite3') as new (f: string, o?: { readonly?: boolean }) => { prepare(s: string): { get(): { n: number } }; close(): void };
   const db = new Database(file, { readonly: true });
   const n = (table: string) => Number(db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get().n);

@@ -39,7 +39,6 @@ class Unavailable extends Error {}
 function fn<T extends AnyFn>(modulePath: string, name: string): T {
   let mod: Record<string, unknown>;
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     mod = require(join(ANALYTICS, modulePath)) as Record<string, unknown>;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND' && String((e as Error).message).includes(modulePath)) {

@@ -1,7 +1,7 @@
 import autocannon from 'autocannon';
 import type { StatementCounter } from './data';
 import { cpus } from 'node:os';
-import { groupCpuMs, machineBusyMs, percentile, processCpuMs } from './util';
+import { graphql, groupCpuMs, machineBusyMs, percentile, processCpuMs, sleep } from './util';
 
 export interface LoadOptions {
   url: string;
@@ -38,6 +38,10 @@ export interface LoadResult extends LatencyStats {
   non2xx: number;
   /** 200 responses whose body carried GraphQL errors. */
   graphqlErrors: number;
+  /** Requests sent but not answered when the run ended: abandoned by the client, still work for the server. */
+  unanswered: number;
+  /** How long after the run the server still worked off that backlog before answering a trivial request quickly. */
+  busyAfterMs: number;
   firstError?: string;
   bytesPerRequest: number;
   serverCpuMsPerRequest: number;
@@ -135,9 +139,33 @@ function cannon(o: LoadOptions, durationS: number): Promise<Raw> {
   });
 }
 
+const IDLE_MS = 250;
+const DRAIN_LIMIT_MS = 300_000;
+
+/**
+ * Waits until the server answers a trivial request within IDLE_MS: requests the load generator gave up
+ * on are still being worked on (nothing cancels them), and the next run must not pay for them.
+ */
+export async function drain(url: string, headers: Record<string, string>): Promise<number> {
+  const started = performance.now();
+  while (performance.now() - started < DRAIN_LIMIT_MS) {
+    const t = performance.now();
+    try {
+      await graphql(url, '{ __typename }', undefined, headers, 60_000);
+      if (performance.now() - t < IDLE_MS) break;
+    } catch {
+      await sleep(500);
+    }
+  }
+  return performance.now() - started;
+}
+
 /** Warm-up (discarded), then a fixed-duration run with CPU and statement accounting around it. */
 export async function load(o: LoadOptions): Promise<LoadResult> {
-  if (o.warmupS > 0) await cannon(o, o.warmupS);
+  if (o.warmupS > 0) {
+    await cannon(o, o.warmupS);
+    await drain(o.url, o.headers);
+  }
   const dbPids = o.dbPids();
   const cpu0 = { server: processCpuMs(o.serverPid), db: groupCpuMs(dbPids), self: process.cpuUsage(), machine: machineBusyMs() };
   const measured = o.statements ? await o.statements.around(() => cannon(o, o.durationS)) : { value: await cannon(o, o.durationS), statements: null };
@@ -147,6 +175,7 @@ export async function load(o: LoadOptions): Promise<LoadResult> {
   const serverCpu = processCpuMs(o.serverPid) - cpu0.server;
   const dbCpu = groupCpuMs(dbPids) - cpu0.db;
   const machineCpu = machineBusyMs() - cpu0.machine;
+  const busyAfterMs = await drain(o.url, o.headers);
   const selfCpu = (self.user + self.system) / 1000;
   const s = stats(raw.latencies);
   const n = Math.max(1, s.requests);
@@ -160,6 +189,8 @@ export async function load(o: LoadOptions): Promise<LoadResult> {
     timeouts: r.timeouts,
     non2xx: r.non2xx,
     graphqlErrors: r.mismatches,
+    unanswered: Math.max(0, r.requests.sent - s.requests - r.errors),
+    busyAfterMs,
     firstError: raw.firstError,
     bytesPerRequest: raw.bytes / n,
     serverCpuMsPerRequest: serverCpu / n,

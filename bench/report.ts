@@ -149,12 +149,12 @@ function targets(results: SizeResult[]): Target[] {
 
 function runTable(r: SizeResult): string[] {
   const lines = [
-    '| server | workload | conn. | req/s | p50 ms | p95 ms | p99 ms | errors | SQL/req (single) | SQL/req (under load) | server CPU ms/req | DB CPU ms/req | bench CPU ms/req | others\' CPU | KB/resp |',
-    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| server | workload | conn. | req/s | p50 ms | p95 ms | p99 ms | errors | unanswered at end | busy after, s | SQL/req (single) | SQL/req (under load) | server CPU ms/req | DB CPU ms/req | bench CPU ms/req | others\' CPU | KB/resp |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   const statementsOf = (run: RunRecord) => {
     if (run.server !== 'caregraph') return run.server === 'floor' ? '4' : '–';
-    const s = run.workload === 'customer-page' ? r.statements['customer-page first 50'] : r.statements[run.workload];
+    const s = run.workload === 'customer-page' ? r.statements['customer-page first 50'] : run.workload === 'write-mix' ? r.statements.write : r.statements[run.workload];
     const c = counted(s);
     return c != null ? String(c) : '–';
   };
@@ -163,7 +163,7 @@ function runTable(r: SizeResult): string[] {
     const errors = x.errors + x.non2xx + x.graphqlErrors;
     lines.push(
       `| ${SERVER_NAMES[run.server] ?? run.server} | ${WORKLOAD_NAMES[run.workload] ?? run.workload} | ${x.connections} | ${fmt(x.rps)} | ${fmt(x.p50)} | ${fmt(x.p95)} | ${fmt(x.p99)} | ` +
-        `${errors}${x.firstError ? ` (${x.firstError.slice(0, 60).replace(/\|/g, '/')})` : ''} | ${statementsOf(run)} | ${fmt(x.dbStatementsPerRequest)} | ${fmt(x.serverCpuMsPerRequest)} | ${fmt(x.dbCpuMsPerRequest)} | ${fmt(x.loadGeneratorCpuMsPerRequest)} | ${x.othersCpuPercent === undefined ? '–' : `${fmt(x.othersCpuPercent, 0)}%`} | ${fmt(x.bytesPerRequest / 1024)} |`,
+        `${errors}${x.firstError ? ` (${x.firstError.slice(0, 60).replace(/\|/g, '/')})` : ''} | ${x.unanswered ?? '–'} | ${x.busyAfterMs === undefined ? '–' : fmt(x.busyAfterMs / 1000)} | ${statementsOf(run)} | ${fmt(x.dbStatementsPerRequest)} | ${fmt(x.serverCpuMsPerRequest)} | ${fmt(x.dbCpuMsPerRequest)} | ${fmt(x.loadGeneratorCpuMsPerRequest)} | ${x.othersCpuPercent === undefined ? '–' : `${fmt(x.othersCpuPercent, 0)}%`} | ${fmt(x.bytesPerRequest / 1024)} |`,
     );
   }
   return lines;
@@ -298,7 +298,8 @@ export function writeReport(results: SizeResult[] = loadResults()): void {
 
   for (const r of results) {
     p(`## Size ${r.size}: throughput and latency`, '');
-    p('Errors = connection errors + non-2xx + responses carrying GraphQL errors. "SQL/req (single)" is the statements of one request in steady state, counted on the wire between CareGraph and MariaDB (the floor: 4 by construction); ' +
+    p('Errors = connection errors + non-2xx + responses carrying GraphQL errors. "Unanswered at end": requests in flight when the run stopped; "busy after": how long the server then still worked on them (nothing cancels an abandoned request) before it answered `{ __typename }` within 250 ms; the next run starts only then. Latency percentiles cover answered requests only: a run that answered few requests is shown by its req/s and unanswered count. ' +
+      '"SQL/req (single)" is the statements of one request in steady state, counted on the wire between CareGraph and MariaDB (the floor: 4 by construction); ' +
       '"SQL/req (under load)" is MariaDB\'s Questions counter over the run divided by the requests answered (server-wide: anything else talking to MariaDB meanwhile inflates it, as does mariadbd\'s CPU). ' +
       'CPU per request is the process\'s user+system time over the run divided by the requests answered; DB CPU is mariadbd\'s (or all PostgreSQL processes\'); bench CPU is the load generator\'s. ' +
       '"Others\' CPU" is the share of the whole machine (all cores) busy with anything else during the run, e.g. another test suite: a run with a large share measured a crowded machine.', '');
@@ -315,7 +316,7 @@ export function writeReport(results: SizeResult[] = loadResults()): void {
       for (const x of mix) {
         for (const [kind, s] of Object.entries(x.result.byKind!)) p(`| ${x.result.connections} | ${kind} | ${int(s.requests)} | ${fmt(s.p50)} | ${fmt(s.p95)} | ${fmt(s.p99)} | ${s.graphqlErrors} |`);
       }
-      if (r.writesUndone) p('', `The written rows (${r.writesUndone.purchases} purchases, ${r.writesUndone.feedback} feedback) were deleted afterwards and the customers' statistics recomputed, so the cached database stays as seeded.`);
+      if (r.writesUndone) p('', `"SQL/req (single)" of the write mix is that of one write. The written rows (${r.writesUndone.purchases} purchases, ${r.writesUndone.feedback} feedback) were deleted afterwards and the customers' statistics recomputed, so the cached database stays as seeded.`);
       p('');
     }
     const st = Object.entries(r.statements);

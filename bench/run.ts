@@ -125,12 +125,17 @@ function plainShape(data: unknown, keys: { root: string; purchases: string; line
  * proxy in front of MariaDB (the fewest of the five, in case something ran in the background).
  */
 const SAMPLES = 5;
-async function sample(server: ServerProcess, proxy: StatementProxy, query: string, variables?: Record<string, unknown>): Promise<StatementSample & { body: GraphQLBody }> {
+async function sample(
+  server: ServerProcess,
+  proxy: StatementProxy,
+  query: string,
+  variables?: Record<string, unknown> | (() => Record<string, unknown>),
+): Promise<StatementSample & { body: GraphQLBody }> {
   let last: Awaited<ReturnType<typeof graphql>> | undefined;
   let counted = Infinity;
   for (let i = 0; i < SAMPLES; i++) {
     const before = proxy.statements();
-    last = await graphql(server.url, query, variables, server.headers);
+    last = await graphql(server.url, query, typeof variables === 'function' ? variables() : variables, server.headers);
     counted = Math.min(counted, proxy.statements() - before);
   }
   const sql = last!.body.extensions?.sql;
@@ -191,6 +196,17 @@ async function runSize(size: string, o: Options, mach: Machine): Promise<SizeRes
   let schema: GraphQLSchema;
   const q: Record<string, FittedQuery> = {};
   const customerVars = () => ({ id: toGlobalId('Customer', pick(ids.customers)) });
+  // Every write is a new purchase (a repeated idempotency key would only read the first one back).
+  const runTag = Date.now().toString(36);
+  let writes = 0;
+  const writeVars = () => {
+    const customerId = toGlobalId('Customer', pick(ids.customers));
+    const lines = [0, 1, 2].map(() => ({ productId: toGlobalId('Product', pick(ids.products)), quantity: 1 + Math.floor(random() * 3) }));
+    return {
+      purchase: { customerId, channel: 'ONLINE', idempotencyKey: `${WRITE_KEY_PREFIX}${runTag}-${writes++}`, lines },
+      feedback: { customerId, score: 1 + Math.floor(random() * 5), issue: 'DELIVERY', comment: `${WRITE_COMMENT_PREFIX} ${runTag}`, channel: 'WEB' },
+    };
+  };
   const apiKey = await createApiKey(data.url, `bench ${size} ${startedAt}`);
   const counted = await startCareGraph(`caregraph-${size}-counted`, viaProxy(data.url, proxy.port), apiKey?.key ?? null);
   try {
@@ -226,6 +242,7 @@ async function runSize(size: string, o: Options, mach: Machine): Promise<SizeRes
     }
     if (q['customer-360'].text) result.statements['customer-360'] = strip(await sample(counted, proxy, q['customer-360'].text, customerVars()));
     if (q.dashboard.text) result.statements.dashboard = strip(await sample(counted, proxy, q.dashboard.text));
+    if (q.write.text) result.statements.write = strip(await sample(counted, proxy, q.write.text, writeVars));
     for (const [k, v] of Object.entries(result.statements)) {
       log(`${size}: ${k}: ${v.wireStatements} statements (server says ${v.statements}), ${v.ms.toFixed(1)} ms${v.error ? `, error: ${v.error}` : ''}`);
     }
@@ -240,7 +257,6 @@ async function runSize(size: string, o: Options, mach: Machine): Promise<SizeRes
 
   // ---- CareGraph on MariaDB, direct, under load ----
   const cg = await startCareGraph(`caregraph-${size}`, data.url, apiKey?.key ?? null);
-  let wrote = false;
   try {
     if (q.plain.text) await measure(cg, 'caregraph', 'plain', body(q.plain.text), 'maria');
     else skip('CareGraph plain query', q.plain.error ?? 'not available');
@@ -255,22 +271,11 @@ async function runSize(size: string, o: Options, mach: Machine): Promise<SizeRes
     const write = q.write.text;
     const page = q['customer-page'].text;
     if (write && page && mutationNames(schema).includes('createPurchase')) {
-      const runTag = Date.now().toString(36);
-      let n = 0;
       const pageBody = body(page, { first: 50 });
-      const mix = () => {
-        if (random() >= WRITE_SHARE) return { body: pageBody, kind: 'read: customer page' };
-        const customerId = toGlobalId('Customer', pick(ids.customers));
-        const lines = [0, 1, 2].map(() => ({ productId: toGlobalId('Product', pick(ids.products)), quantity: 1 + Math.floor(random() * 3) }));
-        return {
-          kind: 'write: purchase + feedback',
-          body: body(write, {
-            purchase: { customerId, channel: 'ONLINE', idempotencyKey: `${WRITE_KEY_PREFIX}${runTag}-${n++}`, lines },
-            feedback: { customerId, score: 1 + Math.floor(random() * 5), issue: 'DELIVERY', comment: `${WRITE_COMMENT_PREFIX} ${runTag}`, channel: 'WEB' },
-          }),
-        };
-      };
-      wrote = true;
+      const mix = () =>
+        random() >= WRITE_SHARE
+          ? { body: pageBody, kind: 'read: customer page' }
+          : { body: body(write, writeVars()), kind: 'write: purchase + feedback' };
       await measure(cg, 'caregraph', 'write-mix', mix, 'maria');
     } else skip('workload 4 (write mix)', write ? 'the customer page query is not available' : q.write.error ?? 'createPurchase is not available');
   } finally {
@@ -278,10 +283,8 @@ async function runSize(size: string, o: Options, mach: Machine): Promise<SizeRes
     // Stopping drains the writes still in flight when the load ended; only then can they all be undone.
     await cg.stop();
     if (apiKey) await revokeApiKey(data.url, apiKey.id);
-    if (wrote) {
-      result.writesUndone = await undoWrites(database, WRITE_KEY_PREFIX, WRITE_COMMENT_PREFIX);
-      log(`${size}: undid the write mix: ${result.writesUndone.purchases} purchases, ${result.writesUndone.feedback} feedback`);
-    }
+    result.writesUndone = await undoWrites(database, WRITE_KEY_PREFIX, WRITE_COMMENT_PREFIX);
+    log(`${size}: undid the bench's writes: ${result.writesUndone.purchases} purchases, ${result.writesUndone.feedback} feedback`);
   }
 
   // ---- The floor ----
