@@ -1,4 +1,5 @@
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { processSqlStats } from './common/sql-stats';
 
 /** Prometheus metrics of one process, served at /metrics. */
 export function createMetrics() {
@@ -12,8 +13,16 @@ export function createMetrics() {
       name: 'caregraph_http_request_duration_seconds', help: 'Request latency', labelNames: ['route'], registers: [registry],
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     }),
+    sqlTotal: new Counter({
+      name: 'caregraph_sql_statements_total', help: 'SQL statements of the process (statements per request = its rate / the request rate)',
+      registers: [registry],
+      collect() {
+        this.reset();
+        this.inc(processSqlStats.statements);
+      },
+    }),
     sqlStatements: new Histogram({
-      name: 'caregraph_sql_statements_per_request', help: 'SQL statements one GraphQL request ran', registers: [registry],
+      name: 'caregraph_sql_statements_per_request', help: 'SQL statements one GraphQL request ran (only with SQL_STATS on)', registers: [registry],
       buckets: [0, 1, 2, 4, 6, 8, 12, 16, 24, 32, 64, 128],
     }),
     modelFits: new Histogram({

@@ -69,7 +69,7 @@ export async function createApp(config: Readonly<AppConfig>, ds: DataSource, log
           }
         },
         async willSendResponse({ response, contextValue }) {
-          metrics.sqlStatements.observe(contextValue.sqlStats.statements);
+          if (config.sqlStats) metrics.sqlStatements.observe(contextValue.sqlStats.statements);
           if (response.body.kind !== 'single') return;
           const result = response.body.singleResult;
           if (result.errors?.length) {
@@ -171,12 +171,12 @@ export async function createApp(config: Readonly<AppConfig>, ds: DataSource, log
     for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
     const sqlStats: SqlStats = { statements: 0, dbMs: 0 };
     const context: Context = { requestId, principal, services, loaders: new Loaders(services), log: log.child({ requestId }), sqlStats };
-    const result = await withSqlStats(sqlStats, () =>
+    const run = () =>
       apollo.executeHTTPGraphQLRequest({
         httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
         context: async () => context,
-      }),
-    );
+      });
+    const result = await (config.sqlStats ? withSqlStats(sqlStats, run) : run());
     res.statusCode = result.status ?? 200;
     for (const [k, v] of result.headers) res.setHeader(k, v);
     res.setHeader('x-request-id', requestId);

@@ -177,10 +177,11 @@ describe('limits', () => {
 test('/metrics exposes requests, errors by code, latency, SQL statements per request and model fits', async () => {
   ok(await t.gql(`{ segments(k: 2) { inertia } }`));
   const text = await (await fetch(`${t.url}/metrics`)).text();
-  for (const name of ['caregraph_http_requests_total', 'caregraph_graphql_errors_total', 'caregraph_http_request_duration_seconds_bucket', 'caregraph_sql_statements_per_request_bucket', 'caregraph_model_fit_seconds_bucket']) {
+  for (const name of ['caregraph_http_requests_total', 'caregraph_graphql_errors_total', 'caregraph_http_request_duration_seconds_bucket', 'caregraph_sql_statements_per_request_bucket', 'caregraph_sql_statements_total', 'caregraph_model_fit_seconds_bucket']) {
     expect(text).toContain(name);
   }
   expect(text).toMatch(/caregraph_graphql_errors_total\{code="UNAUTHENTICATED"\} [1-9]/);
+  expect(text).toMatch(/caregraph_sql_statements_total [1-9]/);
 });
 
 test('the apikey CLI prints the new key alone on stdout and it works', async () => {

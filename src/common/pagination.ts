@@ -15,6 +15,12 @@ export enum SortDirection {
 }
 registerEnumType(SortDirection, { name: 'SortDirection' });
 
+/**
+ * Nested connections (Customer.purchases, ...) take `@Args(() => PageArgs, NESTED_PAGE)`: class-validator would
+ * otherwise run once per parent object (50 times for a page of 50); pageWindow checks the same bounds once.
+ */
+export const NESTED_PAGE = { validate: false } as const;
+
 @ArgsType()
 export class PageArgs {
   @Field(() => Int, { nullable: true, description: `Page size from the start (default ${DEFAULT_PAGE}, at most ${MAX_PAGE}).` })
@@ -163,6 +169,11 @@ export interface PageWindow {
 
 /** Validates first/last/after/before and says which way to read. */
 export function pageWindow(args: PageArgs, sort: Pick<SortKey<unknown>, 'direction' | 'kind' | 'expression'>): PageWindow {
+  // The same bounds as PageArgs' validators, for nested connections that skip per-object validation.
+  for (const [name, v] of [['first', args.first], ['last', args.last]] as const) {
+    if (v != null && v < 0) throw badInput(`${name} must not be negative`, { argument: name });
+    if (v != null && v > MAX_PAGE) throw badInput(`${name} must be at most ${MAX_PAGE}`, { argument: name });
+  }
   if (args.first != null && args.last != null) throw badInput('pass either first or last, not both');
   if (args.after && args.before) throw badInput('pass either after or before, not both');
   const backward = args.last != null || (!!args.before && args.first == null);

@@ -1,6 +1,6 @@
 import { ArrayMaxSize, IsOptional } from 'class-validator';
 import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, Int, Resolver, Root } from 'type-graphql';
-import { PageArgs } from '../../common/pagination';
+import { NESTED_PAGE, PageArgs } from '../../common/pagination';
 import type { Context } from '../../context';
 import { NextBestAction } from '../analytics/analytics.types';
 import { Customer } from '../customer/customer.entity';
@@ -26,7 +26,7 @@ export class CustomerCareResolver {
   @FieldResolver(() => TicketConnection, { description: 'Newest first.' })
   tickets(
     @Root() c: Customer,
-    @Args(() => PageArgs) page: PageArgs,
+    @Args(() => PageArgs, NESTED_PAGE) page: PageArgs,
     @Arg('status', () => [TicketStatus], { nullable: true }) status: TicketStatus[] | undefined,
     @Ctx() { loaders }: Context,
   ) {
@@ -36,7 +36,7 @@ export class CustomerCareResolver {
   @FieldResolver(() => InteractionConnection, { description: 'Newest first.' })
   interactions(
     @Root() c: Customer,
-    @Args(() => PageArgs) page: PageArgs,
+    @Args(() => PageArgs, NESTED_PAGE) page: PageArgs,
     @Arg('filter', () => InteractionFilter, { nullable: true }) filter: InteractionFilter | undefined,
     @Ctx() { loaders }: Context,
   ) {

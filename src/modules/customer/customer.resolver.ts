@@ -2,7 +2,7 @@ import { Audited } from '../auth/guards';
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, ObjectType, Query, Resolver, Root, Field, UseMiddleware } from 'type-graphql';
 import { expectGlobalId } from '../../common/global-id';
 import { ImportResult } from '../../common/import-result';
-import { Connection, PageArgs } from '../../common/pagination';
+import { Connection, NESTED_PAGE, PageArgs } from '../../common/pagination';
 import type { Context } from '../../context';
 import { Feedback } from '../feedback/feedback.entity';
 import { FeedbackFilter } from '../feedback/feedback.inputs';
@@ -42,7 +42,7 @@ export class CustomerResolver {
   @FieldResolver(() => PurchaseConnection, { description: 'Newest first unless ordered otherwise.' })
   purchases(
     @Root() customer: Customer,
-    @Args(() => PageArgs) page: PageArgs,
+    @Args(() => PageArgs, NESTED_PAGE) page: PageArgs,
     @Arg('filter', () => PurchaseFilter, { nullable: true }) filter: PurchaseFilter | undefined,
     @Arg('orderBy', () => PurchaseOrder, { nullable: true }) orderBy: PurchaseOrder | undefined,
     @Ctx() { loaders }: Context,
@@ -53,7 +53,7 @@ export class CustomerResolver {
   @FieldResolver(() => FeedbackConnection, { description: 'Newest first.' })
   feedback(
     @Root() customer: Customer,
-    @Args(() => PageArgs) page: PageArgs,
+    @Args(() => PageArgs, NESTED_PAGE) page: PageArgs,
     @Arg('filter', () => FeedbackFilter, { nullable: true }) filter: FeedbackFilter | undefined,
     @Ctx() { loaders }: Context,
   ) {
