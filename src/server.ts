@@ -284,6 +284,7 @@ export async function createApp(config: Readonly<AppConfig>, ds: DataSource, log
         };
       });
       await apollo.stop();
+      await services.analytics.fits.stop();
     },
   };
 }

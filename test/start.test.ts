@@ -76,6 +76,19 @@ test('serves the playground page to a browser at /graphql', async () => {
   expect((await asset.text()).length).toBeGreaterThan(100_000);
 });
 
+test('population models are fitted on the fit worker thread of the built server', async () => {
+  const res = await fetch(`http://127.0.0.1:${port}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${devKey}` },
+    body: JSON.stringify({ query: '{ segments(k: 3) { segments { size } } lifetimeModel { subjects converged } associationRules(minSupport: 0.01, minConfidence: 0.1) { transactionCount } }' }),
+  });
+  const body = (await res.json()) as { data: { segments: { segments: { size: number }[] }; lifetimeModel: { subjects: number }; associationRules: { transactionCount: number } }; errors?: unknown };
+  expect(body.errors).toBeUndefined();
+  expect(body.data.segments.segments.reduce((n, s) => n + s.size, 0)).toBe(200);
+  expect(body.data.lifetimeModel.subjects).toBeGreaterThan(0);
+  expect(body.data.associationRules.transactionCount).toBeGreaterThan(0);
+});
+
 test('stops gracefully on SIGTERM', async () => {
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
   child.kill('SIGTERM');

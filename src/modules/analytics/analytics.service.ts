@@ -12,23 +12,19 @@ import type {
 } from './analytics.types';
 import { RuleItemLevel, SegmentFeature, ValueTierEnum } from './analytics.types';
 import { forecastSeries, monthlySeries } from './forecast/forecast';
-import {
-  bgNbdExpectedPurchases, bgNbdProbabilityAlive, customerLifetimeValue, fitBgNbd, fitGammaGamma, gammaGammaExpectedValue, summarizeTransactions,
-  type BgNbdParams, type CustomerSummary, type GammaGammaParams,
-} from './lifetime';
+import { bgNbdExpectedPurchases, bgNbdProbabilityAlive, customerLifetimeValue, gammaGammaExpectedValue, type CustomerSummary } from './lifetime';
+import { FitPool } from './fit-pool';
+import { orNull, weeklySummaries, WEEK_DAYS, type LifetimeFit } from './fits';
 import { ModelStore, type DataVersion } from './model-store';
 import { buildProductSpace, recommendProducts, type ProductSpace } from './recommendations/recommend';
 import { fitRfmModel, scoreRfm, type RfmModel } from './rfm/rfm';
-import { mineAssociationRules } from './rules/association-rules';
 import { rankPainPoints, summarizeFeedback, type FeedbackRow } from './satisfaction/satisfaction';
-import { assignSegment, segmentCustomers, type SegmentModel } from './segments/segments';
+import { assignSegment, type SegmentModel } from './segments/segments';
 import { fitValueTiers, purchaseFrequency, valueTier, type ValueTierModel } from './value/value';
 
-const WEEK_DAYS = 7;
 export const DEFAULT_SEGMENT_FEATURES = [SegmentFeature.AGE, SegmentFeature.ANNUAL_INCOME, SegmentFeature.PURCHASE_FREQUENCY];
 export const DEFAULT_SEGMENT_K = 4;
 export const DEFAULT_SEED = 42;
-const AT_RISK_KEPT = 500;
 
 interface PopulationModel {
   tiers: ValueTierModel;
@@ -40,16 +36,6 @@ interface SegmentsModel {
   model: SegmentModel;
 }
 
-interface LifetimeFit {
-  bg: BgNbdParams | null;
-  gg: GammaGammaParams | null;
-  bgLogLikelihood: number;
-  bgConverged: boolean;
-  ggConverged: boolean;
-  subjects: number;
-  repeatCustomers: number;
-  atRisk: { customerId: number; churnRisk: number; value: number }[];
-}
 
 interface RulesFit {
   transactionCount: number;
@@ -65,16 +51,6 @@ export interface CustomerStats {
   lastAt: number | null;
 }
 
-/** Some closed forms have no value for extreme parameters (a 2F1 series that does not converge): null, not a failed request. */
-function orNull(f: () => number): number | null {
-  try {
-    const v = f();
-    return Number.isFinite(v) ? v : null;
-  } catch (e) {
-    if (e instanceof RangeError) return null;
-    throw e;
-  }
-}
 
 const ageOf = (birthDate: string | null, asOf: number): number | null => {
   if (!birthDate) return null;
@@ -87,6 +63,9 @@ export class AnalyticsService {
   readonly data: AnalyticsData;
   readonly store: ModelStore;
   private catalogue: { key: string; space: ProductSpace; byId: Map<number, Product> } | null = null;
+
+  /** Heavy fits run on a worker thread so that requests keep being answered meanwhile. */
+  readonly fits = new FitPool();
 
   constructor(private readonly ds: DataSource) {
     this.data = new AnalyticsData(ds);
@@ -156,7 +135,8 @@ export class AnalyticsService {
       if (filled.length < k) throw badInput(`need at least k = ${k} customers to segment, have ${filled.length}`);
       let fit;
       try {
-        fit = segmentCustomers(filled, features, { k, seed, restarts });
+        const values = Float64Array.from(filled.flat());
+        fit = await this.fits.run('segments', { values, features: [...features], k, seed, restarts }, [values.buffer as ArrayBuffer]);
       } catch (e) {
         // e.g. fewer distinct customers than k: the data cannot carry this many segments.
         if (e instanceof RangeError) throw badInput(`cannot segment into ${k}: ${e.message}`);
@@ -176,48 +156,21 @@ export class AnalyticsService {
     return this.store.get<LifetimeFit>(`lifetime:${this.asOfKey(asOf)}`, 'lifetime', version, this.modelOpts(asOf, force), async () => {
       const at = asOf ?? new Date();
       const points = await this.data.dailySpend(null, at);
-      const summaries = this.summaries(points, at);
-      let bg: BgNbdParams | null = null;
-      let gg: GammaGammaParams | null = null;
-      let bgLogLikelihood = 0;
-      let bgConverged = false;
-      let ggConverged = false;
-      try {
-        const fit = fitBgNbd(summaries);
-        ({ params: bg, logLikelihood: bgLogLikelihood, converged: bgConverged } = fit);
-      } catch {
-        bg = null; // not enough data: reported as converged false
-      }
-      const repeaters = summaries.filter((s) => s.frequency > 0 && s.monetaryValue > 0);
-      try {
-        const fit = fitGammaGamma(repeaters);
-        ({ params: gg, converged: ggConverged } = fit);
-      } catch {
-        gg = null;
-      }
-      const atRisk = bg
-        ? summaries
-            .map((s) => {
-              const alive = bgNbdProbabilityAlive(bg!, s);
-              // Without a value estimate (no Gamma-Gamma, or a 2F1 that does not converge) nothing is at stake to rank by.
-              const value = gg ? orNull(() => customerLifetimeValue(bg!, gg!, s, { horizonDays: 365, timeUnitDays: WEEK_DAYS })) ?? 0 : 0;
-              return { customerId: Number(s.customerId), churnRisk: 1 - alive, value };
-            })
-            .sort((x, y) => y.churnRisk * y.value - x.churnRisk * x.value || x.customerId - y.customerId)
-            .slice(0, AT_RISK_KEPT)
-        : [];
+      const job = {
+        customerIds: Float64Array.from(points, (p) => p.customerId),
+        ats: Float64Array.from(points, (p) => p.at),
+        cents: Float64Array.from(points, (p) => p.cents),
+        asOf: at.getTime(),
+      };
       return {
-        value: { bg, gg, bgLogLikelihood, bgConverged, ggConverged, subjects: summaries.length, repeatCustomers: repeaters.length, atRisk },
+        value: await this.fits.run('lifetime', job, [job.customerIds.buffer, job.ats.buffer, job.cents.buffer] as ArrayBuffer[]),
         asOf: at,
       };
     });
   }
 
   summaries(points: SpendPoint[], asOf: Date): CustomerSummary[] {
-    return summarizeTransactions(
-      points.map((p) => ({ customerId: p.customerId, at: p.at, amount: p.cents / 100 })),
-      { asOf, timeUnitDays: WEEK_DAYS },
-    );
+    return weeklySummaries(points.map((p) => p.customerId), points.map((p) => p.at), points.map((p) => p.cents), asOf.getTime());
   }
 
   rules(version: DataVersion, opts: { minSupport: number; minConfidence: number; minLift: number; maxLength: number; level: RuleItemLevel; asOf: Date | null }) {
@@ -232,11 +185,12 @@ export class AnalyticsService {
       const rows = await this.data.baskets(level, at);
       const ids = new Map<string | number, number>();
       const names: (string | number)[] = [];
-      const baskets: number[][] = [];
+      const items = new Int32Array(rows.length);
+      const starts: number[] = [];
       let current = -1;
-      for (const r of rows) {
+      rows.forEach((r, i) => {
         if (r.purchaseId !== current) {
-          baskets.push([]);
+          starts.push(i);
           current = r.purchaseId;
         }
         let id = ids.get(r.item);
@@ -245,9 +199,15 @@ export class AnalyticsService {
           ids.set(r.item, id);
           names.push(r.item);
         }
-        baskets[baskets.length - 1].push(id);
-      }
-      const mined = mineAssociationRules(baskets, names.length, { minSupport, minConfidence, minLift, maxLength });
+        items[i] = id;
+      });
+      starts.push(rows.length);
+      const startsArr = Int32Array.from(starts);
+      const mined = await this.fits.run(
+        'rules',
+        { items, starts: startsArr, itemCount: names.length, options: { minSupport, minConfidence, minLift, maxLength } },
+        [items.buffer as ArrayBuffer, startsArr.buffer as ArrayBuffer],
+      );
       return {
         value: {
           transactionCount: mined.transactionCount,
