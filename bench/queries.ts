@@ -151,6 +151,40 @@ function dropUnusedVariables(doc: DocumentNode): DocumentNode {
   });
 }
 
+/**
+ * Where a workload's time goes: one document per object field of the selection at `path` (the
+ * customer of a page, the dashboard's root), each keeping only that field and the scalar fields beside
+ * it, plus one with the scalar fields alone ("(scalars)").
+ */
+export function splitByField(text: string, path: string[]): { field: string; text: string }[] {
+  const doc = parse(text);
+  const op = doc.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)!;
+  const fieldsAt = (set: SelectionSetNode, depth: number): readonly FieldNode[] => {
+    const fields = set.selections.filter((s): s is FieldNode => s.kind === Kind.FIELD);
+    if (depth === path.length) return fields;
+    const next = fields.find((f) => f.name.value === path[depth])?.selectionSet;
+    return next ? fieldsAt(next, depth + 1) : [];
+  };
+  const keepAt = (set: SelectionSetNode, depth: number, keep: readonly FieldNode[]): SelectionSetNode => {
+    if (depth === path.length) return { ...set, selections: keep };
+    return {
+      ...set,
+      selections: set.selections.map((s) =>
+        s.kind === Kind.FIELD && s.name.value === path[depth] && s.selectionSet ? { ...s, selectionSet: keepAt(s.selectionSet, depth + 1, keep) } : s,
+      ),
+    };
+  };
+  const fields = fieldsAt(op.selectionSet, 0);
+  const scalars = fields.filter((f) => !f.selectionSet);
+  const variant = (keep: readonly FieldNode[]) => {
+    const changed: OperationDefinitionNode = { ...op, selectionSet: keepAt(op.selectionSet, 0, keep) };
+    return print(dropUnusedVariables({ ...doc, definitions: [changed] }));
+  };
+  const out = scalars.length && path.length ? [{ field: '(scalars)', text: variant(scalars) }] : [];
+  for (const f of fields) if (f.selectionSet) out.push({ field: f.name.value, text: variant([...scalars, f]) });
+  return out;
+}
+
 /** Top-level fields of the Mutation type, to know which writes the server has. */
 export function mutationNames(schema: GraphQLSchema): string[] {
   return Object.keys(schema.getMutationType()?.getFields() ?? {});

@@ -326,6 +326,15 @@ export function writeReport(results: SizeResult[] = loadResults()): void {
       for (const [k, s] of st) p(`| ${k} | ${s.wireStatements ?? '–'} | ${s.statements ?? '–'} | ${fmt(s.dbMs)} | ${fmt(s.ms)} | ${fmt(s.bytes / 1024)} | ${s.error ? s.error.slice(0, 80) : ''} |`);
       p('');
     }
+    const parts = Object.entries(r.breakdown ?? {});
+    if (parts.length) {
+      p('Where the time goes: each object field of a workload sent alone with the scalar fields beside it (single requests in steady state, as above):', '',
+        '| workload | field | latency ms | SQL statements (wire) | SQL ms (CareGraph says) | KB | error |', '| --- | --- | ---: | ---: | ---: | ---: | --- |');
+      for (const [workload, list] of parts) {
+        for (const b of list) p(`| ${WORKLOAD_NAMES[workload] ?? workload} | ${b.field} | ${fmt(b.ms)} | ${b.wireStatements ?? '–'} | ${fmt(b.dbMs)} | ${fmt(b.bytes / 1024)} | ${b.error ? b.error.slice(0, 80) : ''} |`);
+      }
+      p('');
+    }
     if (r.probe) {
       const pr = r.probe;
       p(

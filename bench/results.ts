@@ -17,6 +17,8 @@ export interface SizeResult {
   queries: Record<string, FittedQuery>;
   /** Steady-state single requests: SQL statements counted on the wire, and CareGraph's own figures. */
   statements: Record<string, StatementSample>;
+  /** Each object field of a workload alone (plus its scalar fields), single requests in steady state. */
+  breakdown: Record<string, (StatementSample & { field: string })[]>;
   /** Objects in the plain response per server, and whether the floor's data equals CareGraph's. */
   plainShape: Record<string, { customers: number; purchases: number; lines: number; bytes: number }>;
   floorMatchesCareGraph?: boolean;

@@ -20,7 +20,7 @@ import { load, type LoadResult } from './load';
 import { ensurePeerInstalled, ensurePgCopy, pgVersion, startPeer } from './peer';
 import { fitWhileServing, type HeavyRequest } from './probe';
 import {
-  CUSTOMER_360, CUSTOMER_PAGE, DASHBOARD, fetchSchema, fitQuery, mutationNames, PEER_PLAIN_QUERY, PLAIN_QUERY, WRITE, type FittedQuery,
+  CUSTOMER_360, CUSTOMER_PAGE, DASHBOARD, fetchSchema, fitQuery, mutationNames, PEER_PLAIN_QUERY, PLAIN_QUERY, splitByField, WRITE, type FittedQuery,
 } from './queries';
 import { writeReport } from './report';
 import type { Machine, SizeResult, StatementSample } from './results';
@@ -169,7 +169,7 @@ async function runSize(size: string, o: Options, mach: Machine): Promise<SizeRes
   const result: SizeResult = {
     size, startedAt, finishedAt: '', commit: gitCommit(),
     options: { durationS: o.durationS, warmupS: o.warmupS, connections: o.connections, seed: o.seed },
-    machine: mach, data, queries: {}, statements: {}, plainShape: {}, runs: [], skipped: [], fits: [], serverPeakRssMb: {},
+    machine: mach, data, queries: {}, statements: {}, breakdown: {}, plainShape: {}, runs: [], skipped: [], fits: [], serverPeakRssMb: {},
   };
   const skip = (what: string, why: string) => {
     result.skipped.push({ what, why });
@@ -246,6 +246,22 @@ async function runSize(size: string, o: Options, mach: Machine): Promise<SizeRes
     for (const [k, v] of Object.entries(result.statements)) {
       log(`${size}: ${k}: ${v.wireStatements} statements (server says ${v.statements}), ${v.ms.toFixed(1)} ms${v.error ? `, error: ${v.error}` : ''}`);
     }
+    // Where the time goes: each object field of a workload alone, in steady state.
+    const parts: [string, string | null, string[], Record<string, unknown> | (() => Record<string, unknown>) | undefined][] = [
+      ['customer-page', q['customer-page'].text, ['customers', 'nodes'], { first: 50 }],
+      ['customer-360', q['customer-360'].text, ['customer'], customerVars],
+      ['dashboard', q.dashboard.text, [], undefined],
+    ];
+    for (const [workload, text, path, variables] of parts) {
+      if (!text) continue;
+      result.breakdown[workload] = [];
+      for (const v of splitByField(text, path)) {
+        const s = strip(await sample(counted, proxy, v.text, variables));
+        result.breakdown[workload].push({ field: v.field, ...s });
+      }
+      log(`${size}: ${workload} by field: ${result.breakdown[workload].map((b) => `${b.field} ${b.ms.toFixed(0)} ms/${b.wireStatements}`).join(', ')}`);
+    }
+
     // A server that cannot answer the plain query is broken, not slow: measuring it would only count errors.
     if (result.statements.plain?.error) {
       throw new Error(`CareGraph answers the plain query with "${result.statements.plain.error}"; see ${counted.logFile}`);
