@@ -11,6 +11,8 @@ import { segmentCustomers, type SegmentationResult } from './segments/segments';
  */
 export const WEEK_DAYS = 7;
 const AT_RISK_KEPT = 500;
+/** BG/NBD a or b above this means the fit slid down a degenerate ridge. */
+const DEGENERATE = 1e4;
 
 export interface LifetimeFit {
   bg: BgNbdParams | null;
@@ -57,7 +59,11 @@ export function fitLifetimePopulation(job: LifetimeJob): LifetimeFit {
   let bgConverged = false;
   let ggConverged = false;
   try {
-    ({ params: bg, logLikelihood: bgLogLikelihood, converged: bgConverged } = fitBgNbd(summaries));
+    let fit = fitBgNbd(summaries);
+    // Without a dropout signal the likelihood runs along a ridge to a, b -> infinity, where the closed forms
+    // are useless (a 2F1 with parameters of 1e8): regularise as lifetimes advises (penalizer_coef).
+    if (fit.params.a > DEGENERATE || fit.params.b > DEGENERATE) fit = fitBgNbd(summaries, { penalizer: 0.001 });
+    ({ params: bg, logLikelihood: bgLogLikelihood, converged: bgConverged } = fit);
   } catch {
     bg = null; // not enough data: reported as converged false
   }

@@ -40,3 +40,29 @@ describe('hyp2f1', () => {
     expect(() => hyp2f1(1, 1, 2, 0.999, { maxTerms: 100 })).toThrow(/did not converge/);
   });
 });
+
+describe('hyp2f1 near z = 1 (transformation to 1 - z)', () => {
+  test('matches closed forms where the plain series would need millions of terms', () => {
+    // 2F1(a, b; b; z) = (1 - z)^-a
+    expect(hyp2f1(0.5, 1.7, 1.7, 0.9999)).toBeCloseTo(100, 8);
+    // 2F1(1/2, 1/2; 3/2; x^2) = asin(x) / x
+    const x = Math.sqrt(0.999999);
+    expect(hyp2f1(0.5, 0.5, 1.5, x * x)).toBeCloseTo(Math.asin(x) / x, 8);
+  });
+
+  test('agrees with the plain series just above the switch-over point', () => {
+    for (const [a, b, c] of [[0.7, 1.3, 2.9], [2.4, -0.2, 3.1], [1.1, 0.6, 0.8]]) {
+      const viaSeries = hyp2f1(a, b, c, 0.9); // still the series
+      const viaTransform = hyp2f1(a, b, c, 0.9 + 1e-12); // the transformation
+      expect(Math.abs(viaTransform - viaSeries) / Math.abs(viaSeries)).toBeLessThan(1e-8);
+    }
+  });
+
+  test('the BG/NBD case that never settled as a series: a < 1, a new customer, a long horizon', () => {
+    // z = t / (alpha + T + t) = 0.9998; second parameter a - 1 < 0: the series converged only like k^-1.45.
+    // Reference values from mpmath.hyp2f1 (50 digits).
+    expect(hyp2f1(0.79 + 2.43 - 1 - 0.24, 0.79 - 1, 0.79 + 2.43 - 1, 0.9998)).toBeCloseTo(0.472647893660181, 10);
+    expect(hyp2f1(2.4, -0.2, 3.1, 0.95)).toBeCloseTo(0.732524106691783, 10);
+    expect(hyp2f1(1.1, 0.6, 0.8, 0.97)).toBeCloseTo(20.8648601784991, 8);
+  });
+});
