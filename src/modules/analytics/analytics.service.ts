@@ -18,7 +18,7 @@ import { orNull, weeklySummaries, WEEK_DAYS, type LifetimeFit } from './fits';
 import { ModelStore, type DataVersion } from './model-store';
 import { buildProductSpace, recommendProducts, type ProductSpace } from './recommendations/recommend';
 import { fitRfmModel, scoreRfm, type RfmModel } from './rfm/rfm';
-import { rankPainPoints, summarizeFeedback, type FeedbackRow } from './satisfaction/satisfaction';
+import { rankPainPoints, summarizeFeedback, UNSATISFIED_MAX_SCORE, type FeedbackRow } from './satisfaction/satisfaction';
 import { assignSegment, type SegmentModel } from './segments/segments';
 import { fitValueTiers, purchaseFrequency, valueTier, type ValueTierModel } from './value/value';
 
@@ -379,7 +379,7 @@ export class AnalyticsService {
   }
 
   async painPoints(asOf: Date, periodDays: number, first: number): Promise<PainPoint[]> {
-    const rows = (await this.data.feedback(null, asOf)).filter((r) => r.issue && r.score <= 2);
+    const rows = await this.data.unsatisfiedIssues(asOf, UNSATISFIED_MAX_SCORE);
     return rankPainPoints(rows.map((r) => ({ issue: r.issue, at: r.at })), { asOf: asOf.getTime(), periodDays }).slice(0, first);
   }
 
@@ -405,26 +405,25 @@ export class AnalyticsService {
     return { kind: 'CHECK_IN', channel, reason: 'little history: ask how we are doing' };
   }
 
+  /** Feedback counts per month or channel in one GROUP BY; per country, segment or RFM segment from per-customer totals. */
   async satisfactionSummary(groupBy: 'MONTH' | 'CHANNEL' | 'COUNTRY' | 'SEGMENT' | 'RFM_SEGMENT', asOf: Date, groupOf: (customerId: number) => Promise<Map<number, string>>): Promise<SatisfactionPeriod[]> {
-    const rows = await this.data.feedback(null, asOf);
-    let keyOf: (r: (typeof rows)[number]) => string;
-    if (groupBy === 'MONTH') keyOf = (r) => new Date(r.at).toISOString().slice(0, 7);
-    else if (groupBy === 'CHANNEL') keyOf = (r) => r.channel;
-    else {
-      const groups = await groupOf(0);
-      keyOf = (r) => groups.get(r.customerId) ?? 'unknown';
-    }
     const acc = new Map<string, { n: number; sum: number; sat: number }>();
-    for (const r of rows) {
-      const k = keyOf(r);
+    const add = (k: string, n: number, sum: number, sat: number) => {
       const a = acc.get(k) ?? { n: 0, sum: 0, sat: 0 };
-      a.n++;
-      a.sum += r.score;
-      if (r.score >= 4) a.sat++;
+      a.n += n;
+      a.sum += sum;
+      a.sat += sat;
       acc.set(k, a);
+    };
+    if (groupBy === 'MONTH' || groupBy === 'CHANNEL') {
+      for (const t of await this.data.feedbackTotals(groupBy === 'MONTH' ? 'month' : 'channel', asOf)) add(t.group, t.n, t.sum, t.satisfied);
+    } else {
+      const groups = await groupOf(0);
+      for (const t of await this.data.feedbackTotals('customer', asOf)) add(groups.get(Number(t.group)) ?? 'unknown', t.n, t.sum, t.satisfied);
     }
     return [...acc.entries()]
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([period, a]) => ({ period, feedbackCount: a.n, averageScore: a.sum / a.n, satisfiedRatio: a.sat / a.n }));
   }
+
 }
