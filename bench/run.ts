@@ -208,7 +208,7 @@ async function runSize(size: string, o: Options, mach: Machine): Promise<SizeRes
     };
   };
   const apiKey = await createApiKey(data.url, `bench ${size} ${startedAt}`);
-  const counted = await startCareGraph(`caregraph-${size}-counted`, viaProxy(data.url, proxy.port), apiKey?.key ?? null);
+  const counted = await startCareGraph(`caregraph-${size}-counted`, viaProxy(data.url, proxy.port), apiKey?.key ?? null, true);
   try {
     schema = await fetchSchema(counted.url, counted.headers);
     q.plain = fitQuery(schema, PLAIN_QUERY);
