@@ -208,7 +208,7 @@ export async function createApp(config: Readonly<AppConfig>, ds: DataSource, log
   });
   http.requestTimeout = config.requestTimeoutMs;
   http.headersTimeout = Math.min(60_000, config.requestTimeoutMs);
-  const subscriptions = attachSubscriptions(http, { schema, services, config, log });
+  const subscriptions = attachSubscriptions(http, { schema, services, config, log, validationRules: armor.validationRules });
 
   const wantsHtml = (req: IncomingMessage) => req.method === 'GET' && /text\/html/.test(req.headers.accept ?? '');
 

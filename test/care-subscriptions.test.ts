@@ -121,6 +121,23 @@ test('the WebSocket needs a valid API key and serves only subscriptions; bad arg
 
   const badId = await new Promise<any>((resolve) => client.subscribe({ query: 'subscription { careEvents(customerId: "nope") { kind } }' }, { next: (v) => resolve(v.errors), error: resolve, complete: () => resolve(null) }));
   expect(badId[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' } });
+  // The HTTP limits hold over WebSocket too: aliases (graphql-armor) and cost.
+  const aliases = Array.from({ length: 20 }, (_, i) => `a${i}: kind`).join(' ');
+  const flood = await new Promise<any>((resolve) => client.subscribe({ query: `subscription { careEvents { ${aliases} } }` }, { next: () => undefined, error: resolve, complete: () => resolve(null) }));
+  expect(JSON.stringify(flood)).toMatch(/alias/i);
+  const costly = await new Promise<any>((resolve) =>
+    client.subscribe(
+      {
+        query: `subscription { careEvents { customer {
+          a: purchases(first: 100) { nodes { lines { product { name } } customer { feedback(first: 100) { nodes { comment } } } } }
+          b: purchases(first: 100) { nodes { lines { product { name } } customer { feedback(first: 100) { nodes { comment } } } } }
+          c: purchases(first: 100) { nodes { lines { product { name } } customer { feedback(first: 100) { nodes { comment } } } } }
+        } } }`,
+      },
+      { next: () => undefined, error: resolve, complete: () => resolve(null) },
+    ),
+  );
+  expect(costly?.[0]?.extensions?.code ?? JSON.stringify(costly)).toBe('QUERY_TOO_COSTLY');
 });
 
 test('the Redis bridge delivers an event published on one instance once to the subscribers of every instance', async () => {

@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError, type GraphQLSchema } from 'graphql';
+import { GraphQLError, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { getComplexity, simpleEstimator, type ComplexityEstimator } from 'graphql-query-complexity';
 import { DEFAULT_PAGE } from './pagination';
 
@@ -21,6 +21,34 @@ const pagedEstimator: ComplexityEstimator = ({ args, childComplexity, field, typ
   return undefined as unknown as number;
 };
 
+/**
+ * Throws a GraphQLError (code QUERY_TOO_COSTLY, or BAD_USER_INPUT for variables that do not coerce) when an
+ * operation's estimated cost exceeds `maximum`; used for HTTP (plugin below) and WebSocket subscriptions alike.
+ */
+export function assertCost(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | undefined,
+  variables: Record<string, unknown>,
+  maximum: number,
+): void {
+  let cost: number;
+  try {
+    cost = getComplexity({ schema, query: document, operationName, variables, estimators: [pagedEstimator, simpleEstimator({ defaultComplexity: 1 })] });
+  } catch (e) {
+    // Variables that do not coerce, and fragment spreads that expand past the estimator's node limit,
+    // surface here before execution: client errors, not 500s.
+    if (!(e instanceof GraphQLError)) throw e;
+    const code = /maximum allowed number of nodes/.test(e.message) ? 'QUERY_TOO_COSTLY' : 'BAD_USER_INPUT';
+    throw new GraphQLError(e.message, { nodes: e.nodes, extensions: { code, http: { status: 400 } } });
+  }
+  if (cost > maximum) {
+    throw new GraphQLError(`query cost ${cost} exceeds the limit of ${maximum}: ask for smaller pages or fewer fields`, {
+      extensions: { code: 'QUERY_TOO_COSTLY', cost, maximum, http: { status: 400 } },
+    });
+  }
+}
+
 /** Rejects (HTTP 400) operations whose estimated cost exceeds `maximum`, before anything runs. */
 export function costLimitPlugin(schema: GraphQLSchema, maximum: number): ApolloServerPlugin {
   return {
@@ -29,27 +57,7 @@ export function costLimitPlugin(schema: GraphQLSchema, maximum: number): ApolloS
         async didResolveOperation({ request, document, operation }) {
           // No operation by that name: nothing will run, and execution reports it (the estimator would throw).
           if (!operation) return;
-          let cost: number;
-          try {
-            cost = getComplexity({
-              schema,
-              query: document,
-              operationName: request.operationName ?? undefined,
-              variables: request.variables ?? {},
-              estimators: [pagedEstimator, simpleEstimator({ defaultComplexity: 1 })],
-            });
-          } catch (e) {
-            // Variables that do not coerce, and fragment spreads that expand past the estimator's node limit,
-            // surface here before execution: client errors, not 500s.
-            if (!(e instanceof GraphQLError)) throw e;
-            const code = /maximum allowed number of nodes/.test(e.message) ? 'QUERY_TOO_COSTLY' : 'BAD_USER_INPUT';
-            throw new GraphQLError(e.message, { nodes: e.nodes, extensions: { code, http: { status: 400 } } });
-          }
-          if (cost > maximum) {
-            throw new GraphQLError(`query cost ${cost} exceeds the limit of ${maximum}: ask for smaller pages or fewer fields`, {
-              extensions: { code: 'QUERY_TOO_COSTLY', cost, maximum, http: { status: 400 } },
-            });
-          }
+          assertCost(schema, document, request.operationName ?? undefined, request.variables ?? {}, maximum);
         },
       };
     },

@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
-import { getOperationAST, GraphQLError, parse, validate, type DocumentNode, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import {
+  getOperationAST, GraphQLError, parse, specifiedRules, validate, type DocumentNode, type GraphQLFormattedError, type GraphQLSchema, type ValidationRule,
+} from 'graphql';
+import { assertCost } from '../common/cost';
 import { useServer } from 'graphql-ws/use/ws';
 import type { Logger } from 'pino';
 import { WebSocketServer } from 'ws';
@@ -31,8 +34,13 @@ const formatError = (e: GraphQLError): GraphQLFormattedError => {
  * or the upgrade request's Authorization header). Also starts the SLA watcher and, with REDIS_URL, the bridge
  * that shares events between instances.
  */
-export function attachSubscriptions(http: Server, deps: { schema: GraphQLSchema; services: Services; config: Readonly<AppConfig>; log: Logger }): Subscriptions {
+export function attachSubscriptions(
+  http: Server,
+  deps: { schema: GraphQLSchema; services: Services; config: Readonly<AppConfig>; log: Logger; validationRules: ReadonlyArray<ValidationRule> },
+): Subscriptions {
   const { schema, services, config, log } = deps;
+  // The same depth/alias/directive rules and cost limit as over HTTP.
+  const rules = [...specifiedRules, ...deps.validationRules];
   const wss = new WebSocketServer({ server: http, path: '/graphql' });
   const principals = new WeakMap<object, Principal>();
 
@@ -53,8 +61,13 @@ export function attachSubscriptions(http: Server, deps: { schema: GraphQLSchema;
         } catch (e) {
           return [e as GraphQLError];
         }
-        const errors = validate(schema, document);
+        const errors = validate(schema, document, rules);
         if (errors.length) return errors;
+        try {
+          assertCost(schema, document, payload.operationName ?? undefined, payload.variables ?? {}, config.limits.maxCost);
+        } catch (e) {
+          return [e as GraphQLError];
+        }
         // Queries and mutations go over HTTP, where rate limits, cost limits and the read-only ANALYST rule apply.
         if (getOperationAST(document, payload.operationName)?.operation !== 'subscription') {
           return [new GraphQLError('only subscriptions are served over WebSocket; send queries and mutations over HTTP', { extensions: { code: 'BAD_REQUEST' } })];
