@@ -197,14 +197,19 @@ export async function createApp(config: Readonly<AppConfig>, ds: DataSource, log
     res.on('close', () => {
       metrics.requests.inc({ route: routeName, status: String(res.statusCode) });
       metrics.latency.observe({ route: routeName }, (performance.now() - started) / 1000);
-      inFlight--;
-      if (inFlight === 0 && draining) draining();
     });
-    route(req, res, url, requestId).catch((err) => {
-      log.error({ err, requestId }, 'request failed');
-      if (!res.headersSent) reject(res, 500, ErrorCode.INTERNAL_SERVER_ERROR, 'Internal server error', requestId);
-      else res.end();
-    });
+    route(req, res, url, requestId)
+      .catch((err) => {
+        log.error({ err, requestId }, 'request failed');
+        if (!res.headersSent) reject(res, 500, ErrorCode.INTERNAL_SERVER_ERROR, 'Internal server error', requestId);
+        else res.end();
+      })
+      // In flight until the handler is done, even if the client went away: shutdown must not close the
+      // database under a request that is still running.
+      .finally(() => {
+        inFlight--;
+        if (inFlight === 0 && draining) draining();
+      });
   });
   http.requestTimeout = config.requestTimeoutMs;
   http.headersTimeout = Math.min(60_000, config.requestTimeoutMs);
