@@ -1,9 +1,12 @@
 import type { DataSource } from 'typeorm';
-import { inList } from '../../common/sql';
+import { frag, inList, type Fragment } from '../../common/sql';
 import { dialectOf, type Dialect } from '../../db/dialect';
 import type { DataVersion } from './model-store';
 
 export const DAY_MS = 86_400_000;
+/** Population reads go in windows of this many ids (customers / purchases) to keep each pause short. */
+const CUSTOMER_WINDOW = 20_000;
+const PURCHASE_WINDOW = 50_000;
 
 /** Analytics see purchases up to the end of the asOf day (lifetimes' observation_period_end). */
 export const cutoffOf = (asOf: Date) => new Date(Math.floor(asOf.getTime() / DAY_MS) * DAY_MS + DAY_MS);
@@ -91,14 +94,29 @@ export class AnalyticsData {
   /** Spend per customer and purchase day up to asOf (for BG/NBD summaries); all customers when ids is null. */
   async dailySpend(ids: readonly number[] | null, asOf: Date): Promise<SpendPoint[]> {
     const day = this.dialect.day('p.purchased_at');
-    const w = ids ? inList('p.customer_id', ids) : null;
-    const rows: { cid: number; d: string; cents: number }[] = await this.ds.query(
-      `SELECT p.customer_id AS cid, ${day} AS d, SUM(p.total_cents) AS cents FROM purchases p WHERE ${this.completed()} AND p.purchased_at < ?` +
-        `${w ? ` AND ${w.sql}` : ''} GROUP BY p.customer_id, ${day}`,
-      [this.dialect.date(cutoffOf(asOf)), ...(w?.params ?? [])],
-    );
-    return rows.map((r) => ({ customerId: Number(r.cid), at: Date.parse(`${String(r.d)}T00:00:00Z`), cents: Number(r.cents) }));
+    const read = async (where: Fragment): Promise<SpendPoint[]> => {
+      const rows: { cid: number; d: string; cents: number }[] = await this.ds.query(
+        `SELECT p.customer_id AS cid, ${day} AS d, SUM(p.total_cents) AS cents FROM purchases p WHERE ${this.completed()} AND p.purchased_at < ?` +
+          ` AND ${where.sql} GROUP BY p.customer_id, ${day}`,
+        [this.dialect.date(cutoffOf(asOf)), ...where.params],
+      );
+      return rows.map((r) => ({ customerId: Number(r.cid), at: Date.parse(`${String(r.d)}T00:00:00Z`), cents: Number(r.cents) }));
+    };
+    if (ids) return read(inList('p.customer_id', ids));
+    // The whole population in windows of customers, so that no single result stalls the event loop for long.
+    return this.inWindows('customers', 'p.customer_id', CUSTOMER_WINDOW, read);
   }
+
+  /** Runs `read` over consecutive id windows of `table` and concatenates the results in order. */
+  private async inWindows<T>(table: string, column: string, size: number, read: (where: Fragment) => Promise<T[]>): Promise<T[]> {
+    const [{ m }] = await this.ds.query(`SELECT COALESCE(MAX(id), 0) AS m FROM ${table}`);
+    const out: T[] = [];
+    for (let from = 0; from < Number(m); from += size) {
+      for (const x of await read(frag(`${column} > ? AND ${column} <= ?`, from, from + size))) out.push(x);
+    }
+    return out;
+  }
+
 
   /** Spend per customer and month over the `months` full months before asOf. */
   async monthlySpend(ids: readonly number[], asOf: Date, months: number): Promise<SpendPoint[]> {
@@ -159,13 +177,17 @@ export class AnalyticsData {
   /** Baskets of COMPLETED purchases: product ids, or category names with level CATEGORY. */
   async baskets(level: 'PRODUCT' | 'CATEGORY', asOf: Date): Promise<{ purchaseId: number; item: string | number }[]> {
     const item = level === 'PRODUCT' ? 'l.product_id' : 'pr.category';
-    const rows: Record<string, unknown>[] = await this.ds.query(
-      `SELECT l.purchase_id AS pid, ${item} AS item FROM purchase_lines l JOIN purchases p ON p.id = l.purchase_id ` +
-        `${level === 'CATEGORY' ? 'JOIN products pr ON pr.id = l.product_id ' : ''}WHERE ${this.completed()} AND p.purchased_at < ? ORDER BY l.purchase_id`,
-      [this.dialect.date(cutoffOf(asOf))],
-    );
-    return rows.map((r) => ({ purchaseId: Number(r.pid), item: level === 'PRODUCT' ? Number(r.item) : String(r.item) }));
+    return this.inWindows('purchases', 'l.purchase_id', PURCHASE_WINDOW, async (where) => {
+      const rows: Record<string, unknown>[] = await this.ds.query(
+        `SELECT l.purchase_id AS pid, ${item} AS item FROM purchase_lines l JOIN purchases p ON p.id = l.purchase_id ` +
+          `${level === 'CATEGORY' ? 'JOIN products pr ON pr.id = l.product_id ' : ''}WHERE ${this.completed()} AND p.purchased_at < ? AND ${where.sql} ` +
+          `ORDER BY l.purchase_id`,
+        [this.dialect.date(cutoffOf(asOf)), ...where.params],
+      );
+      return rows.map((r) => ({ purchaseId: Number(r.pid), item: level === 'PRODUCT' ? Number(r.item) : String(r.item) }));
+    });
   }
+
 
   /** Units sold per month for a product or a category. */
   async monthlyUnits(target: { productId?: number; category?: string }, asOf: Date, months: number): Promise<{ at: number; units: number }[]> {
