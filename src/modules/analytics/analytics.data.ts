@@ -5,7 +5,7 @@ import type { DataVersion } from './model-store';
 
 export const DAY_MS = 86_400_000;
 /** Population reads go in windows of this many ids (customers / purchases) to keep each pause short. */
-const CUSTOMER_WINDOW = 20_000;
+const CUSTOMER_WINDOW = 10_000;
 const PURCHASE_WINDOW = 50_000;
 
 /** Analytics see purchases up to the end of the asOf day (lifetimes' observation_period_end). */
@@ -54,28 +54,34 @@ export class AnalyticsData {
 
   /** Purchase statistics of every customer as of a date (live: the denormalised columns). */
   async population(asOf: Date | null): Promise<PopulationRow[]> {
-    const rows: Record<string, unknown>[] = asOf
-      ? await this.ds.query(
-          `SELECT c.id, c.birth_date AS bd, c.annual_income AS inc, c.country AS country, s.n, s.total, s.first_at, s.last_at FROM customers c ` +
-            `LEFT JOIN (SELECT p.customer_id, COUNT(*) AS n, SUM(p.total_cents) AS total, MIN(p.purchased_at) AS first_at, MAX(p.purchased_at) AS last_at ` +
-            `FROM purchases p WHERE ${this.completed()} AND p.purchased_at < ? GROUP BY p.customer_id) s ON s.customer_id = c.id WHERE c.deleted_at IS NULL`,
-          [this.dialect.date(cutoffOf(asOf))],
-        )
-      : await this.ds.query(
-          `SELECT c.id, c.birth_date AS bd, c.annual_income AS inc, c.country AS country, c.purchase_count AS n, c.total_spent_cents AS total, ` +
-            `c.first_purchase_at AS first_at, c.last_purchase_at AS last_at FROM customers c WHERE c.deleted_at IS NULL`,
-        );
-    return rows.map((r) => ({
-      id: Number(r.id),
-      birthDate: r.bd == null ? null : r.bd instanceof Date ? r.bd.toISOString().slice(0, 10) : String(r.bd).slice(0, 10),
-      annualIncome: r.inc == null ? null : Number(r.inc),
-      country: (r.country as string | null) ?? null,
-      purchaseCount: Number(r.n ?? 0),
-      totalCents: Number(r.total ?? 0),
-      firstAt: this.dialect.readDate(r.first_at)?.getTime() ?? null,
-      lastAt: this.dialect.readDate(r.last_at)?.getTime() ?? null,
-    }));
+    // In windows of customers, so that no single result stalls the event loop for long.
+    return this.inWindows('customers', CUSTOMER_WINDOW, async (from, to) => {
+      const rows: Record<string, unknown>[] = asOf
+        ? await this.ds.query(
+            `SELECT c.id, c.birth_date AS bd, c.annual_income AS inc, c.country AS country, s.n, s.total, s.first_at, s.last_at FROM customers c ` +
+              `LEFT JOIN (SELECT p.customer_id, COUNT(*) AS n, SUM(p.total_cents) AS total, MIN(p.purchased_at) AS first_at, MAX(p.purchased_at) AS last_at ` +
+              `FROM purchases p WHERE ${this.completed()} AND p.purchased_at < ? AND p.customer_id > ? AND p.customer_id <= ? GROUP BY p.customer_id) s ` +
+              `ON s.customer_id = c.id WHERE c.deleted_at IS NULL AND c.id > ? AND c.id <= ?`,
+            [this.dialect.date(cutoffOf(asOf)), from, to, from, to],
+          )
+        : await this.ds.query(
+            `SELECT c.id, c.birth_date AS bd, c.annual_income AS inc, c.country AS country, c.purchase_count AS n, c.total_spent_cents AS total, ` +
+              `c.first_purchase_at AS first_at, c.last_purchase_at AS last_at FROM customers c WHERE c.deleted_at IS NULL AND c.id > ? AND c.id <= ?`,
+            [from, to],
+          );
+      return rows.map((r) => ({
+        id: Number(r.id),
+        birthDate: r.bd == null ? null : r.bd instanceof Date ? r.bd.toISOString().slice(0, 10) : String(r.bd).slice(0, 10),
+        annualIncome: r.inc == null ? null : Number(r.inc),
+        country: (r.country as string | null) ?? null,
+        purchaseCount: Number(r.n ?? 0),
+        totalCents: Number(r.total ?? 0),
+        firstAt: this.dialect.readDate(r.first_at)?.getTime() ?? null,
+        lastAt: this.dialect.readDate(r.last_at)?.getTime() ?? null,
+      }));
+    });
   }
+
 
   /** Purchase statistics of some customers as of a date, in one GROUP BY. */
   async stats(ids: readonly number[], asOf: Date): Promise<{ id: number; purchaseCount: number; totalCents: number; firstAt: number | null; lastAt: number | null }[]> {
@@ -104,15 +110,15 @@ export class AnalyticsData {
     };
     if (ids) return read(inList('p.customer_id', ids));
     // The whole population in windows of customers, so that no single result stalls the event loop for long.
-    return this.inWindows('customers', 'p.customer_id', CUSTOMER_WINDOW, read);
+    return this.inWindows('customers', CUSTOMER_WINDOW, (from, to) => read(frag('p.customer_id > ? AND p.customer_id <= ?', from, to)));
   }
 
-  /** Runs `read` over consecutive id windows of `table` and concatenates the results in order. */
-  private async inWindows<T>(table: string, column: string, size: number, read: (where: Fragment) => Promise<T[]>): Promise<T[]> {
+  /** Runs `read` over consecutive id windows (from, to] of `table` and concatenates the results in order. */
+  private async inWindows<T>(table: string, size: number, read: (from: number, to: number) => Promise<T[]>): Promise<T[]> {
     const [{ m }] = await this.ds.query(`SELECT COALESCE(MAX(id), 0) AS m FROM ${table}`);
     const out: T[] = [];
     for (let from = 0; from < Number(m); from += size) {
-      for (const x of await read(frag(`${column} > ? AND ${column} <= ?`, from, from + size))) out.push(x);
+      for (const x of await read(from, from + size)) out.push(x);
     }
     return out;
   }
@@ -177,7 +183,8 @@ export class AnalyticsData {
   /** Baskets of COMPLETED purchases: product ids, or category names with level CATEGORY. */
   async baskets(level: 'PRODUCT' | 'CATEGORY', asOf: Date): Promise<{ purchaseId: number; item: string | number }[]> {
     const item = level === 'PRODUCT' ? 'l.product_id' : 'pr.category';
-    return this.inWindows('purchases', 'l.purchase_id', PURCHASE_WINDOW, async (where) => {
+    return this.inWindows('purchases', PURCHASE_WINDOW, async (from, to) => {
+      const where = frag('l.purchase_id > ? AND l.purchase_id <= ?', from, to);
       const rows: Record<string, unknown>[] = await this.ds.query(
         `SELECT l.purchase_id AS pid, ${item} AS item FROM purchase_lines l JOIN purchases p ON p.id = l.purchase_id ` +
           `${level === 'CATEGORY' ? 'JOIN products pr ON pr.id = l.product_id ' : ''}WHERE ${this.completed()} AND p.purchased_at < ? AND ${where.sql} ` +
