@@ -1,4 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createConnection } from 'node:net';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createClient, type Client } from 'graphql-ws';
@@ -12,12 +13,39 @@ import { makeCustomer } from './support/factories';
  * the schema is: instances are processes.)
  */
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
+
+/** Whether a Redis server answers at REDIS_URL (CI always starts one; a developer machine may have none). */
+function redisAnswers(): Promise<boolean> {
+  const url = new URL(REDIS_URL);
+  return new Promise((resolve) => {
+    const socket = createConnection({ host: url.hostname, port: Number(url.port || 6379) });
+    socket.setTimeout(1000);
+    socket.once('connect', () => {
+      socket.end();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+    socket.once('timeout', () => {
+      socket.destroy();
+      resolve(false);
+    });
+  });
+}
 const root = join(__dirname, '..');
 let a: TestApp;
 let b: ChildProcess;
 let client: Client;
 
+let skip = false;
+
 beforeAll(async () => {
+  // Without Redis the bridge cannot be tested; outside CI that is a skip with a message, in CI a failure.
+  if (!(await redisAnswers())) {
+    if (process.env.CI) throw new Error(`no Redis at ${REDIS_URL}: .ci/run starts one`);
+    skip = true;
+    console.warn(`care-redis.test: no Redis at ${REDIS_URL}; the cross-instance event test is skipped`);
+    return;
+  }
   if (!existsSync(join(root, 'dist', 'src', 'main.js'))) spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
   a = await startTestApp({ REDIS_URL });
   const opts = a.ds.options as { database?: string; url?: string };
@@ -55,6 +83,7 @@ afterAll(async () => {
 });
 
 test('low-score feedback created on instance A reaches a subscriber of instance B once', async () => {
+  if (skip) return;
   const customer = await makeCustomer(a, { name: 'Redis Rita' });
   const events: { kind: string; customer: { id: string } }[] = [];
   client.subscribe(
