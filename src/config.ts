@@ -19,6 +19,8 @@ export interface AppConfig {
   introspection: boolean;
   /** Adds SQL statement count and database time to every response's `extensions` (bench/dev aid). */
   sqlStats: boolean;
+  /** Queries run compiled by graphql-jit where that is safe (src/execution.ts); false: graphql-js for all. */
+  compiledExecution: boolean;
   logLevel: string;
   maxBodyBytes: number;
   shutdownGraceMs: number;
@@ -100,6 +102,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<AppCo
     playground: oneOf('PLAYGROUND', env.PLAYGROUND, ['apollo', 'graphiql', 'off'] as const, production ? 'off' : 'graphiql'),
     introspection: bool('INTROSPECTION', env.INTROSPECTION, !production),
     sqlStats: bool('SQL_STATS', env.SQL_STATS, !production),
+    compiledExecution: bool('COMPILED_EXECUTION', env.COMPILED_EXECUTION, true),
     logLevel: oneOf('LOG_LEVEL', env.LOG_LEVEL, ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, mode === 'test' ? 'silent' : 'info'),
     maxBodyBytes: int('MAX_BODY_BYTES', env.MAX_BODY_BYTES, 1_000_000, 1_000, 100_000_000),
     shutdownGraceMs: int('SHUTDOWN_GRACE_MS', env.SHUTDOWN_GRACE_MS, 10_000, 0, 600_000),

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
-import { buildSchema } from 'type-graphql';
+import { isInterfaceType, isUnionType, lexicographicSortSchema, printSchema, type GraphQLSchema, type GraphQLTypeResolver } from 'graphql';
+import { buildSchema, getMetadataStorage } from 'type-graphql';
 import { AnalyticsQueryResolver, CustomerAnalyticsResolver } from './modules/analytics/analytics.resolver';
 import { AuthResolver } from './modules/auth/auth.resolver';
 import { authChecker } from './modules/auth/guards';
@@ -27,8 +27,23 @@ export function getSchema(): Promise<GraphQLSchema> {
     authMode: 'error',
     pubSub,
     emitSchemaFile: false,
-  });
+  }).then(withSyncTypeResolvers);
   return built;
+}
+
+/**
+ * type-graphql wraps every resolveType in an async function; graphql-jit (src/execution.ts) calls resolveType
+ * synchronously. Ours return the type name at once, so the abstract types get them back unwrapped.
+ */
+function withSyncTypeResolvers(schema: GraphQLSchema): GraphQLSchema {
+  const storage = getMetadataStorage();
+  for (const { name, resolveType } of [...storage.interfaceTypes, ...storage.unions]) {
+    const type = schema.getType(name);
+    if (resolveType && (isInterfaceType(type) || isUnionType(type))) {
+      type.resolveType = resolveType as GraphQLTypeResolver<unknown, unknown>;
+    }
+  }
+  return schema;
 }
 
 export const SCHEMA_FILE = join(__dirname.replace(/[\\/]dist([\\/]|$)/, '$1'), '..', 'schema.graphql');

@@ -21,6 +21,7 @@ import { Role } from './modules/auth/api-key.entity';
 import type { Principal } from './modules/auth/auth.service';
 import { playgroundHtml, PLAYGROUND_ASSET_PREFIX, servePlaygroundAsset } from './playground';
 import { attachSubscriptions } from './realtime/subscriptions';
+import { executorGateway } from './execution';
 import { getSchema } from './schema';
 import { createServices, type Services } from './services';
 
@@ -97,7 +98,7 @@ export async function createApp(config: Readonly<AppConfig>, ds: DataSource, log
   }).protect();
 
   const apollo = new ApolloServer<Context>({
-    schema,
+    gateway: executorGateway(schema, config.compiledExecution),
     introspection: config.introspection,
     includeStacktraceInErrorResponses: false,
     hideSchemaDetailsFromClientErrors: config.env === 'production',

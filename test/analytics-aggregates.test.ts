@@ -17,7 +17,7 @@ test('customerAnalytics pages through every customer with one flat row each', as
   let after: string | null = null;
   let total = 0;
   for (;;) {
-    const d = ok(await t.gql(`query($after: String) { customerAnalytics(first: 100, after: $after) { totalCount pageInfo { hasNextPage endCursor }
+    const d: any = ok(await t.gql(`query($after: String) { customerAnalytics(first: 100, after: $after) { totalCount pageInfo { hasNextPage endCursor }
       nodes { customerId rfmSegment rfmCode purchaseCount totalSpent valueTier churnRisk probabilityAlive clv segmentId averageScore feedbackCount asOf } } }`, { after }));
     const c = d.customerAnalytics;
     total = c.totalCount;

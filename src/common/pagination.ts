@@ -63,7 +63,8 @@ export class ConnectionResult<T> {
   get nodes(): T[] {
     return this.edges.map((e) => e.node);
   }
-  totalCount(): Promise<number> {
+  /** A getter, not a method: graphql-js and the compiled executor both read fields as properties. */
+  get totalCount(): Promise<number> {
     return this.count();
   }
 }
@@ -72,7 +73,7 @@ export interface ConnectionClass<T> {
   edges: Edge<T>[];
   nodes: T[];
   pageInfo: PageInfo;
-  totalCount(): Promise<number>;
+  readonly totalCount: Promise<number>;
 }
 
 /** Builds `<Name>Connection` and `<Name>Edge` object types for a node type. */
@@ -83,14 +84,15 @@ export function Connection<T extends object>(node: ClassType<T>, name = node.nam
     @Field(() => node) node!: T;
   }
 
-  // simpleResolvers: graphql-js's default resolver reads the fields and calls totalCount() only when asked.
+  // simpleResolvers: the fields are read as properties; totalCount is a getter that counts only when asked.
   @ObjectType(`${name}Connection`, { simpleResolvers: true, description: `A page of ${name} objects (Relay connection).` })
   class ConnectionType {
     @Field(() => [EdgeType]) edges!: Edge<T>[];
     @Field(() => [node], { description: 'The nodes of edges, for clients that need no cursors.' }) nodes!: T[];
     @Field(() => PageInfo) pageInfo!: PageInfo;
-    @Field(() => Int, { description: 'All matching objects, not just this page (counted only when asked).' })
-    totalCount!: () => Promise<number>;
+    // simple: false gives the field a resolver: the compiled executor awaits only what resolvers return.
+    @Field(() => Int, { simple: false, description: 'All matching objects, not just this page (counted only when asked).' })
+    totalCount!: Promise<number>;
   }
   return ConnectionType as unknown as ClassType<ConnectionClass<T>>;
 }

@@ -245,7 +245,7 @@ export class AnalyticsQueryResolver {
       };
       return row;
     });
-    return { edges: conn.edges.map((e, i) => ({ cursor: e.cursor, node: rows[i] })), nodes: rows, pageInfo: conn.pageInfo, totalCount: () => conn.totalCount() };
+    return { edges: conn.edges.map((e, i) => ({ cursor: e.cursor, node: rows[i] })), nodes: rows, pageInfo: conn.pageInfo, get totalCount() { return conn.totalCount; } };
   }
 
   @Query(() => [AnalyticsSummaryRow], { description: 'Customers, purchases, revenue, satisfaction and churn risk per group.' })

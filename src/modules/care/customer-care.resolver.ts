@@ -48,7 +48,7 @@ export class CustomerCareResolver {
     const { kinds, ...page } = args;
     const conn = await loaders.care.timeline(kinds, page).load(c.id);
     const edges = conn.edges.map((e) => ({ cursor: e.cursor, node: toEntry(e.node) }));
-    return { edges, nodes: edges.map((e) => e.node), pageInfo: conn.pageInfo, totalCount: () => conn.totalCount() };
+    return { edges, nodes: edges.map((e) => e.node), pageInfo: conn.pageInfo, get totalCount() { return conn.totalCount; } };
   }
 }
 
