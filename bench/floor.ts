@@ -1,16 +1,21 @@
 /**
- * The floor for the plain three-level query (50 customers -> 3 latest purchases -> lines -> product):
- * node:http + mysql2, the same 4 batched statements a good GraphQL server issues, JSON written by hand.
- * Nothing can serve that response much cheaper from this database; CareGraph is reported as a ratio to it.
+ * The hand-written floors, node:http + mysql2, one per query the bench compares CareGraph with:
+ * - `query Plain`: the plain three-level query (50 customers -> 3 latest purchases -> lines -> product),
+ *   the same 4 batched statements a good GraphQL server issues, JSON written by hand;
+ * - `query CustomerPage`: workload 1, CareGraph's own statements and analytics without GraphQL (floor-page.ts).
+ * Nothing can serve those responses much cheaper from this database; CareGraph is reported as a ratio to them.
  * Run as a child process by bench/run.ts: PORT, DATABASE_URL.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createPool, type RowDataPacket } from 'mysql2/promise';
+import { customerPage, PageModels } from './floor-page';
 
 const PAGE = 50;
 const PURCHASES_PER_CUSTOMER = 3;
 
-const pool = createPool({ uri: process.env.DATABASE_URL, connectionLimit: 10, timezone: 'Z', supportBigNumbers: true });
+// As CareGraph's pool (ormconfig.ts); DATE columns as 'YYYY-MM-DD', the form CareGraph's entities hold them in.
+const pool = createPool({ uri: process.env.DATABASE_URL, connectionLimit: 10, timezone: 'Z', supportBigNumbers: true, dateStrings: ['DATE'] });
+const models = new PageModels(pool);
 
 const gid = (type: string, id: number) => Buffer.from(`${type}:${id}`).toString('base64');
 const str = (s: string | null) => (s === null ? 'null' : JSON.stringify(s));
@@ -76,16 +81,31 @@ function send(res: ServerResponse, status: number, body: string) {
   res.end(body);
 }
 
+/** The answer to a request body: the operation named in its query picks the page; nothing else is read of it. */
+function answer(raw: string): Promise<string> {
+  const { query, variables } = JSON.parse(raw) as { query?: string; variables?: { first?: number } };
+  const operation = /^\s*query\s+(\w+)/.exec(query ?? '')?.[1];
+  if (operation === 'Plain') return plainPage();
+  if (operation === 'CustomerPage') {
+    const first = variables?.first ?? NaN;
+    if (!Number.isInteger(first) || first < 0 || first > 100) throw new Error('first must be an integer from 0 to 100');
+    return customerPage(pool, models, first);
+  }
+  throw new Error(`the floor serves only the operations Plain and CustomerPage, not ${operation ?? 'this query'}`);
+}
+
 const server = createServer((req: IncomingMessage, res: ServerResponse) => {
   if (req.url === '/healthz') return send(res, 200, '{"status":"ok"}');
-  // Read the request body like a GraphQL server must, then answer the one query this server knows.
+  // Read the request body like a GraphQL server must, then answer the query it names.
   const chunks: Buffer[] = [];
   req.on('data', (c: Buffer) => chunks.push(c));
   req.on('end', () => {
-    plainPage().then(
-      (body) => send(res, 200, body),
-      (err: Error) => send(res, 500, JSON.stringify({ errors: [{ message: err.message }] })),
-    );
+    Promise.resolve()
+      .then(() => answer(Buffer.concat(chunks).toString('utf8')))
+      .then(
+        (body) => send(res, 200, body),
+        (err: Error) => send(res, 500, JSON.stringify({ errors: [{ message: err.message }] })),
+      );
   });
 });
 

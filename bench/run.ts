@@ -1,6 +1,6 @@
 /**
  * CareGraph benchmark (issue #6). Seeds (or reuses) a bench database per data size, runs the server under
- * test as a child process, loads it with autocannon over loopback, measures the hand-written floor and
+ * test as a child process, loads it with autocannon over loopback, measures the hand-written floors and
  * PostGraphile on the same data, times the model fits, and writes bench/results/<size>.json and
  * bench/REPORT.md with bench/chart.svg.
  *
@@ -15,6 +15,7 @@ import { isDeepStrictEqual } from 'node:util';
 import {
   benchDataPath, benchDbName, createApiKey, dropStoredModels, revokeApiKey, ensureMariaDb, ensureSqlite, mariaVersion, sampleIds, SIZES, StatementCounter, undoWrites,
 } from './data';
+import { checkFloorPage } from './floor-check';
 import { runFits } from './fits';
 import { load, type LoadResult } from './load';
 import { ensurePeerInstalled, ensurePgCopy, pgVersion, startPeer } from './peer';
@@ -273,11 +274,19 @@ async function runSize(size: string, o: Options, mach: Machine): Promise<SizeRes
 
   // ---- CareGraph on MariaDB, direct, under load ----
   const cg = await startCareGraph(`caregraph-${size}`, data.url, apiKey?.key ?? null);
+  let floor: ServerProcess | null = null;
   try {
     if (q.plain.text) await measure(cg, 'caregraph', 'plain', body(q.plain.text), 'maria');
     else skip('CareGraph plain query', q.plain.error ?? 'not available');
-    if (q['customer-page'].text) await measure(cg, 'caregraph', 'customer-page', body(q['customer-page'].text, { first: 50 }), 'maria');
-    else skip('workload 1 (customer page)', q['customer-page'].error ?? 'no field available');
+    const pageText = q['customer-page'].text;
+    if (pageText) {
+      await measure(cg, 'caregraph', 'customer-page', body(pageText, { first: 50 }), 'maria');
+      // The workload-1 floor reads the models CareGraph stored; it is checked against CareGraph side by side
+      // now, before the write mix changes the data, and measured later, alone.
+      floor = await startFloor(data.url);
+      result.floorPage = await checkFloorPage(cg, floor, pageText);
+      log(`${size}: the floor's customer page ${result.floorPage.matches ? 'equals' : 'DIFFERS from'} CareGraph's${result.floorPage.differences.length ? `: ${result.floorPage.differences.slice(0, 3).join('; ')}` : ''}`);
+    } else skip('workload 1 (customer page)', q['customer-page'].error ?? 'no field available');
     const c360 = q['customer-360'].text;
     if (c360) await measure(cg, 'caregraph', 'customer-360', () => ({ body: body(c360, customerVars()), kind: 'customer-360' }), 'maria');
     else skip('workload 2 (customer 360)', q['customer-360'].error ?? 'no field available');
@@ -303,13 +312,14 @@ async function runSize(size: string, o: Options, mach: Machine): Promise<SizeRes
     log(`${size}: undid the bench's writes: ${result.writesUndone.purchases} purchases, ${result.writesUndone.feedback} feedback`);
   }
 
-  // ---- The floor ----
-  const floor = await startFloor(data.url);
+  // ---- The floors: the plain query, and workload 1 ----
+  floor ??= await startFloor(data.url);
   try {
     const s = await graphql(floor.url, PLAIN_QUERY);
     result.plainShape.floor = { ...plainShape(s.body.data, { root: 'customers', purchases: 'purchases', lines: 'lines' }), bytes: s.bytes };
     if (plainData) result.floorMatchesCareGraph = isDeepStrictEqual(s.body.data, plainData);
     await measure(floor, 'floor', 'plain', body(PLAIN_QUERY), 'maria');
+    if (result.floorPage) await measure(floor, 'floor', 'customer-page', body(CUSTOMER_PAGE, { first: 50 }), 'maria');
   } finally {
     result.serverPeakRssMb.floor = floor.peakRssMb();
     await floor.stop();
