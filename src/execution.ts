@@ -42,9 +42,10 @@ export function createExecutor(schema: GraphQLSchema, compiledExecution = true):
   }
 
   return async ({ document, operation, operationName, request, context }) => {
-    const query = compiledFor(document, operation, operationName);
+    // No operation: the operation name matched none; graphql-js reports that (Apollo answers 400).
+    const query = operation ? compiledFor(document, operation, operationName) : null;
     if (!query) {
-      return execute({ schema, document, contextValue: context, variableValues: request.variables, operationName });
+      return execute({ schema, document, contextValue: context, variableValues: request.variables, operationName: request.operationName });
     }
     const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], request.variables ?? {});
     if (coerced.errors) return { errors: coerced.errors };

@@ -12,6 +12,7 @@ import { FeedbackResolver } from './modules/feedback/feedback.resolver';
 import { NodeResolver } from './modules/node/node.resolver';
 import { PrivacyResolver } from './modules/privacy/privacy.resolver';
 import { PurchaseLineResolver, PurchaseResolver } from './modules/purchase/purchase.resolver';
+import { validateArgs } from './common/validation';
 import { pubSub } from './realtime/pubsub';
 
 export const resolvers = [NodeResolver, CustomerResolver, ProductResolver, PurchaseResolver, PurchaseLineResolver, FeedbackResolver, CustomerAnalyticsResolver, AnalyticsQueryResolver, AuthResolver, PrivacyResolver, ...careResolvers] as const;
@@ -22,7 +23,7 @@ let built: Promise<GraphQLSchema> | null = null;
 export function getSchema(): Promise<GraphQLSchema> {
   built ??= buildSchema({
     resolvers: resolvers as unknown as [Function, ...Function[]],
-    validate: { forbidUnknownValues: false },
+    validateFn: validateArgs,
     authChecker,
     authMode: 'error',
     pubSub,

@@ -60,8 +60,9 @@ export class ConnectionResult<T> {
     readonly pageInfo: PageInfo,
     private readonly count: () => Promise<number>,
   ) {}
+  private nodeList: T[] | null = null;
   get nodes(): T[] {
-    return this.edges.map((e) => e.node);
+    return (this.nodeList ??= this.edges.map((e) => e.node));
   }
   /** A getter, not a method: graphql-js and the compiled executor both read fields as properties. */
   get totalCount(): Promise<number> {
@@ -109,11 +110,17 @@ export interface SortKey<T> {
   kind: 'number' | 'string' | 'date';
 }
 
+const orderingTags = new Map<string, string>();
+
 /** A short tag of the ordering a cursor belongs to, so that a cursor of one ordering is refused by another. */
 function orderingTag(expression: string): string {
-  let h = 2166136261;
-  for (let i = 0; i < expression.length; i++) h = Math.imul(h ^ expression.charCodeAt(i), 16777619);
-  return (h >>> 0).toString(36);
+  let tag = orderingTags.get(expression);
+  if (tag === undefined) {
+    let h = 2166136261;
+    for (let i = 0; i < expression.length; i++) h = Math.imul(h ^ expression.charCodeAt(i), 16777619);
+    orderingTags.set(expression, (tag = (h >>> 0).toString(36)));
+  }
+  return tag;
 }
 
 export function encodeCursor(value: SortValue, id: number, expression: string): string {
@@ -221,11 +228,23 @@ export async function paginate<T extends { id: number }>(q: ListQuery<T>, args: 
 }
 
 /** Builds the connection from rows read with limit + 1 in the window's direction. */
+/** An edge whose cursor is encoded only when a client asks for it (most ask for nodes alone). */
+class LazyEdge<T> implements Edge<T> {
+  constructor(
+    readonly node: T,
+    private readonly cursorOf: (node: T) => string,
+  ) {}
+  get cursor(): string {
+    return this.cursorOf(this.node);
+  }
+}
+
 export function toConnection<T extends { id: number }>(rows: T[], w: PageWindow, sort: SortKey<T>, count: () => Promise<number>): ConnectionResult<T> {
   const more = rows.length > w.limit;
   if (more) rows.pop();
   if (w.backward) rows.reverse();
-  const edges = rows.map((node) => ({ cursor: encodeCursor(sort.read(node), node.id, sort.expression), node }));
+  const cursorOf = (node: T) => encodeCursor(sort.read(node), node.id, sort.expression);
+  const edges = rows.map((node) => new LazyEdge(node, cursorOf));
   const pageInfo: PageInfo = {
     hasNextPage: w.backward ? !!w.cursor : more,
     hasPreviousPage: w.backward ? more : !!w.cursor,

@@ -26,6 +26,15 @@ export const DEFAULT_SEGMENT_FEATURES = [SegmentFeature.AGE, SegmentFeature.ANNU
 export const DEFAULT_SEGMENT_K = 4;
 export const DEFAULT_SEED = 42;
 
+/** Main-thread work over a whole population goes in slices of this many rows, letting requests in between. */
+const SLICE_ROWS = 10_000;
+const giveWay = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+interface Catalogue {
+  space: ProductSpace;
+  byId: Map<number, Product>;
+}
+
 interface PopulationModel {
   tiers: ValueTierModel;
   rfm: RfmModel | null;
@@ -62,7 +71,7 @@ const ageOf = (birthDate: string | null, asOf: number): number | null => {
 export class AnalyticsService {
   readonly data: AnalyticsData;
   readonly store: ModelStore;
-  private catalogue: { key: string; space: ProductSpace; byId: Map<number, Product> } | null = null;
+  private catalogue: { key: string; built: Promise<Catalogue> } | null = null;
 
   /** Heavy fits run on a worker thread so that requests keep being answered meanwhile. */
   readonly fits = new FitPool();
@@ -125,17 +134,29 @@ export class AnalyticsService {
     return this.store.get<SegmentsModel>(key, 'segments', version, { live: true, force }, async () => {
       const at = new Date();
       const rows = await this.data.population(null);
-      const raw = rows.map((r) => this.featureRow(r, features, at.getTime()));
+      if (rows.length < k) throw badInput(`need at least k = ${k} customers to segment, have ${rows.length}`);
+      // One row-major matrix, filled in slices that give way to requests (100k customers take ~0.3 s).
+      const d = features.length;
+      const values = new Float64Array(rows.length * d);
+      const sums = new Float64Array(d);
+      const counts = new Float64Array(d);
+      for (let i = 0; i < rows.length; i++) {
+        if (i > 0 && i % SLICE_ROWS === 0) await giveWay();
+        const f = this.featureRow(rows[i], features, at.getTime());
+        for (let j = 0; j < d; j++) {
+          const v = f[j];
+          if (v != null && Number.isFinite(v)) {
+            values[i * d + j] = v;
+            sums[j] += v;
+            counts[j] += 1;
+          } else values[i * d + j] = NaN;
+        }
+      }
       // Missing values (no birth date, no income, no purchase) take the column mean: neutral after standardizing.
-      const means = features.map((_, j) => {
-        const vals = raw.map((r) => r[j]).filter((v): v is number => v != null && Number.isFinite(v));
-        return vals.length ? vals.reduce((s, v) => s + v, 0) / vals.length : 0;
-      });
-      const filled = raw.map((r) => r.map((v, j) => (v != null && Number.isFinite(v) ? v : means[j])));
-      if (filled.length < k) throw badInput(`need at least k = ${k} customers to segment, have ${filled.length}`);
+      const means = Array.from(sums, (sum, j) => (counts[j] ? sum / counts[j] : 0));
+      for (let i = 0; i < values.length; i++) if (Number.isNaN(values[i])) values[i] = means[i % d];
       let fit;
       try {
-        const values = Float64Array.from(filled.flat());
         fit = await this.fits.run('segments', { values, features: [...features], k, seed, restarts }, [values.buffer as ArrayBuffer]);
       } catch (e) {
         // e.g. fewer distinct customers than k: the data cannot carry this many segments.
@@ -144,7 +165,7 @@ export class AnalyticsService {
       }
       return {
         value: {
-          result: { k, features: [...features], inertia: fit.inertia, segments: fit.segments, customers: filled.length, seed },
+          result: { k, features: [...features], inertia: fit.inertia, segments: fit.segments, customers: rows.length, seed },
           model: { ...fit.model, imputation: means } as SegmentModel,
         },
         asOf: at,
@@ -243,16 +264,25 @@ export class AnalyticsService {
 
   private coPurchaseCache: { model: RulesFit; map: Map<number, { productId: number; lift: number }[]> } | null = null;
 
-  /** The catalogue as content vectors, rebuilt only when products changed. */
-  async productCatalogue(version: DataVersion) {
+  /** The catalogue as content vectors, rebuilt only when products changed (once, however many ask at a time). */
+  productCatalogue(version: DataVersion): Promise<Catalogue> {
     const key = `${version.products}:${version.productsUpdatedAt}`;
     if (this.catalogue?.key !== key) {
-      const hydrate = hydrator(this.ds, Product);
-      const products: Product[] = (await this.ds.query('SELECT * FROM products p WHERE p.deleted_at IS NULL')).map(hydrate);
-      const space = buildProductSpace(products.map((p) => ({ id: p.id, category: p.category, tags: p.tags, priceCents: p.priceCents })));
-      this.catalogue = { key, space, byId: new Map(products.map((p) => [p.id, p])) };
+      const built = this.buildCatalogue();
+      this.catalogue = { key, built };
+      // A failed build is not kept: the next request tries again.
+      built.catch(() => {
+        if (this.catalogue?.built === built) this.catalogue = null;
+      });
     }
-    return this.catalogue;
+    return this.catalogue.built;
+  }
+
+  private async buildCatalogue(): Promise<Catalogue> {
+    const hydrate = hydrator(this.ds, Product);
+    const products: Product[] = (await this.ds.query('SELECT * FROM products p WHERE p.deleted_at IS NULL')).map(hydrate);
+    const space = buildProductSpace(products.map((p) => ({ id: p.id, category: p.category, tags: p.tags, priceCents: p.priceCents })));
+    return { space, byId: new Map(products.map((p) => [p.id, p])) };
   }
 
   // ---------------------------------------------------------------- per-customer results (pure, no SQL)
@@ -316,7 +346,7 @@ export class AnalyticsService {
 
   recommendationsOf(
     history: { productId: number; quantity: number; at: number }[],
-    catalogue: { space: ProductSpace; byId: Map<number, Product> },
+    catalogue: Catalogue,
     coPurchase: Map<number, { productId: number; lift: number }[]> | undefined,
     opts: { limit: number; excludePurchased: boolean; asOf: Date },
   ): ProductRecommendation[] {
