@@ -17,13 +17,6 @@ export interface FloorPageCheck {
   purchaseFrequencyRelDiff: number;
 }
 
-declare module './results' {
-  interface SizeResult {
-    /** Workload 1 at first: 50: the floor's data against CareGraph's. */
-    floorPage?: FloorPageCheck;
-  }
-}
-
 const CLOCK_FIELD = 'purchaseFrequency';
 const CLOCK_TOLERANCE = 1e-6;
 const SHOWN = 10;

@@ -1,5 +1,6 @@
 import type { BenchData } from './data';
 import type { FitOutcome } from './fit-worker';
+import type { FloorPageCheck } from './floor-check';
 import type { LoadResult } from './load';
 import type { ProbeResult } from './probe';
 import type { FittedQuery } from './queries';
@@ -22,6 +23,8 @@ export interface SizeResult {
   /** Objects in the plain response per server, and whether the floor's data equals CareGraph's. */
   plainShape: Record<string, { customers: number; purchases: number; lines: number; bytes: number }>;
   floorMatchesCareGraph?: boolean;
+  /** Workload 1 at first: 50: the floor's data against CareGraph's. */
+  floorPage?: FloorPageCheck;
   probe?: ProbeResult;
   runs: RunRecord[];
   skipped: { what: string; why: string }[];

@@ -125,7 +125,7 @@ export function startCareGraph(name: string, databaseUrl: string, apiKey: string
   });
 }
 
-/** The hand-written floor: node:http + mysql2, 4 batched statements, JSON by hand. */
+/** The hand-written floors (bench/floor.ts): node:http + mysql2, the plain query and the customer page, no GraphQL or ORM. */
 export function startFloor(databaseUrl: string): Promise<ServerProcess> {
   return startServer({
     name: 'floor',

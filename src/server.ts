@@ -290,6 +290,8 @@ export async function createApp(config: Readonly<AppConfig>, ds: DataSource, log
         };
       });
       await apollo.stop();
+      await services.audit.flush();
+      if (services.audit.unwrittenReads) log.error({ entries: services.audit.unwrittenReads }, 'audit entries of reads could not be written');
       await services.analytics.fits.stop();
     },
   };

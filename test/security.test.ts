@@ -106,6 +106,15 @@ describe('audit log', () => {
     expect(entries.some((e) => e.action === 'EXPORT' && e.role === 'ANALYST')).toBe(true);
     expect(entries.some((e) => e.action === 'CREATE' && e.operation === 'createCustomer')).toBe(true);
   });
+
+  test('reads are written in batches within a second, without anyone asking for the log', async () => {
+    const rows = async () => Number((await t.ds.query(`SELECT COUNT(*) AS n FROM audit_log WHERE action = 'READ' AND entity_id = ? AND operation = 'node'`, [customer.id]))[0].n);
+    const before = await rows();
+    for (let i = 0; i < 3; i++) ok(await t.as('AGENT', `query($id: ID!) { node(id: $id) { id } }`, { id: customer.id }));
+    const deadline = Date.now() + 2000;
+    while ((await rows()) < before + 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(await rows()).toBe(before + 3);
+  });
 });
 
 describe('privacy operations', () => {

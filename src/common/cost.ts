@@ -22,6 +22,22 @@ const pagedEstimator: ComplexityEstimator = ({ args, childComplexity, field, typ
 };
 
 /**
+ * Costs already computed, per parsed document (Apollo keeps one document object per query text) and variables:
+ * a dashboard or page sent again with the same variables is not priced again.
+ */
+const knownCosts = new WeakMap<DocumentNode, Map<string, number>>();
+const COSTS_KEPT_PER_DOCUMENT = 256;
+
+/** Null for variables too deeply nested to serialise: those are priced (and refused) without the cache. */
+function cacheKey(operationName: string | undefined, variables: Record<string, unknown>): string | null {
+  try {
+    return `${operationName ?? ''}\n${JSON.stringify(variables)}`;
+  } catch {
+    return null;
+  }
+}
+
+/**
  * Throws a GraphQLError (code QUERY_TOO_COSTLY, or BAD_USER_INPUT for variables that do not coerce) when an
  * operation's estimated cost exceeds `maximum`; used for HTTP (plugin below) and WebSocket subscriptions alike.
  */
@@ -32,7 +48,10 @@ export function assertCost(
   variables: Record<string, unknown>,
   maximum: number,
 ): void {
-  let cost: number;
+  let costs = knownCosts.get(document);
+  const key = cacheKey(operationName, variables);
+  let cost = key === null ? undefined : costs?.get(key);
+  if (cost !== undefined && cost <= maximum) return;
   try {
     cost = getComplexity({ schema, query: document, operationName, variables, estimators: [pagedEstimator, simpleEstimator({ defaultComplexity: 1 })] });
   } catch (e) {
@@ -41,6 +60,11 @@ export function assertCost(
     if (!(e instanceof GraphQLError)) throw e;
     const code = /maximum allowed number of nodes/.test(e.message) ? 'QUERY_TOO_COSTLY' : 'BAD_USER_INPUT';
     throw new GraphQLError(e.message, { nodes: e.nodes, extensions: { code, http: { status: 400 } } });
+  }
+  if (key !== null) {
+    if (!costs) knownCosts.set(document, (costs = new Map()));
+    if (costs.size >= COSTS_KEPT_PER_DOCUMENT) costs.clear();
+    costs.set(key, cost);
   }
   if (cost > maximum) {
     throw new GraphQLError(`query cost ${cost} exceeds the limit of ${maximum}: ask for smaller pages or fewer fields`, {

@@ -77,8 +77,8 @@ const validArgs = new Map<unknown, Set<string>>();
 export async function validateArgs(value: unknown, type: unknown): Promise<void> {
   if (value === null || typeof value !== 'object') return;
   let seen = validArgs.get(type);
-  const key = JSON.stringify(value);
-  if (seen?.has(key)) return;
+  const key = keyOf(value);
+  if (key !== null && seen?.has(key)) return;
   const options = { forbidUnknownValues: false, skipMissingProperties: true };
   try {
     if (Array.isArray(value)) await Promise.all(value.filter((v) => v !== null && typeof v === 'object').map((v) => validateOrReject(v, options)));
@@ -86,7 +86,17 @@ export async function validateArgs(value: unknown, type: unknown): Promise<void>
   } catch (errors) {
     throw new ArgumentValidationError(errors as ValidationError[]);
   }
+  if (key === null) return;
   if (!seen) validArgs.set(type, (seen = new Set()));
   if (seen.size >= VALID_ARGS_KEPT) seen.clear();
   seen.add(key);
+}
+
+/** Null when the value is too deeply nested to serialise: it is validated, not remembered. */
+function keyOf(value: unknown): string | null {
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return null;
+  }
 }

@@ -32,8 +32,9 @@ const globalIdOf = (v: unknown): string | null => {
 };
 
 /**
- * Writes an audit entry after the field resolved successfully: every change, and reads of single
- * customers. `entity` may be a function of the result (node(id) reads only audit customers).
+ * Writes an audit entry after the field resolved successfully: every change (before answering), and reads of
+ * single customers (batched, see AuditService). `entity` may be a function of the result (node(id) reads only
+ * audit customers).
  */
 export function Audited(action: AuditAction, entity: string | ((result: unknown) => string | null)): MiddlewareFn<Context> {
   return async ({ context, info, args }, next) => {
@@ -41,7 +42,9 @@ export function Audited(action: AuditAction, entity: string | ((result: unknown)
     const name = typeof entity === 'function' ? entity(result) : entity;
     if (name && result != null) {
       const id = globalIdOf(result) ?? (typeof args.id === 'string' ? args.id : null);
-      await context.services.audit.record(context.principal, context.requestId, [{ action, operation: info.fieldName, entity: name, entityId: id }]);
+      const entries = [{ action, operation: info.fieldName, entity: name, entityId: id }];
+      if (action === 'READ') context.services.audit.recordRead(context.principal, context.requestId, entries);
+      else await context.services.audit.record(context.principal, context.requestId, entries);
     }
     return result;
   };
