@@ -13,6 +13,7 @@ import { NodeResolver } from './modules/node/node.resolver';
 import { PrivacyResolver } from './modules/privacy/privacy.resolver';
 import { PurchaseLineResolver, PurchaseResolver } from './modules/purchase/purchase.resolver';
 import { validateArgs } from './common/validation';
+import { withDirectFieldResolvers } from './direct-resolvers';
 import { pubSub } from './realtime/pubsub';
 
 export const resolvers = [NodeResolver, CustomerResolver, ProductResolver, PurchaseResolver, PurchaseLineResolver, FeedbackResolver, CustomerAnalyticsResolver, AnalyticsQueryResolver, AuthResolver, PrivacyResolver, ...careResolvers] as const;
@@ -28,7 +29,9 @@ export function getSchema(): Promise<GraphQLSchema> {
     authMode: 'error',
     pubSub,
     emitSchemaFile: false,
-  }).then(withSyncTypeResolvers);
+  })
+    .then(withSyncTypeResolvers)
+    .then(withDirectFieldResolvers);
   return built;
 }
 
