@@ -1,5 +1,6 @@
-import { isObjectType, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
+import { isInterfaceType, isObjectType, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
 import { getMetadataStorage } from 'type-graphql';
+import { maskedResolver } from './modules/auth/guards';
 
 type Param = NonNullable<ReturnType<typeof getMetadataStorage>['fieldResolvers'][number]['params']>[number];
 type Resolve = GraphQLFieldResolver<unknown, Record<string, unknown>, Record<string, unknown>>;
@@ -32,6 +33,26 @@ export function withDirectFieldResolvers(schema: GraphQLSchema): GraphQLSchema {
       const type = schema.getType(o.name);
       const field = isObjectType(type) ? type.getFields()[fr.schemaName] : undefined;
       if (field?.resolve) field.resolve = direct(params, instance, fr.methodName, field.resolve as Resolve);
+    }
+  }
+  return schema;
+}
+
+/**
+ * Plain fields masked for ANALYST callers (MaskForAnalyst as their only middleware) get the masking as a
+ * synchronous resolver: through type-graphql's middleware dispatch each customer name cost a chain of promises.
+ */
+export function withDirectMasks(schema: GraphQLSchema): GraphQLSchema {
+  const storage = getMetadataStorage();
+  const resolved = new Set(storage.fieldResolvers.map((fr) => `${fr.getObjectType?.().name}.${fr.methodName}`));
+  for (const f of storage.fields) {
+    const resolve = f.roles === undefined ? maskedResolver(f.middlewares ?? [], f.name) : null;
+    if (!resolve || resolved.has(`${f.target.name}.${f.name}`)) continue;
+    for (const o of [...storage.objectTypes, ...storage.interfaceTypes]) {
+      if (o.target !== f.target && !Object.prototype.isPrototypeOf.call(f.target, o.target)) continue;
+      const type = schema.getType(o.name);
+      const field = isObjectType(type) || isInterfaceType(type) ? type.getFields()[f.schemaName] : undefined;
+      if (field) field.resolve = resolve as unknown as Resolve;
     }
   }
   return schema;

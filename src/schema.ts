@@ -13,7 +13,7 @@ import { NodeResolver } from './modules/node/node.resolver';
 import { PrivacyResolver } from './modules/privacy/privacy.resolver';
 import { PurchaseLineResolver, PurchaseResolver } from './modules/purchase/purchase.resolver';
 import { validateArgs } from './common/validation';
-import { withDirectFieldResolvers } from './direct-resolvers';
+import { withDirectFieldResolvers, withDirectMasks } from './direct-resolvers';
 import { pubSub } from './realtime/pubsub';
 
 export const resolvers = [NodeResolver, CustomerResolver, ProductResolver, PurchaseResolver, PurchaseLineResolver, FeedbackResolver, CustomerAnalyticsResolver, AnalyticsQueryResolver, AuthResolver, PrivacyResolver, ...careResolvers] as const;
@@ -31,7 +31,8 @@ export function getSchema(): Promise<GraphQLSchema> {
     emitSchemaFile: false,
   })
     .then(withSyncTypeResolvers)
-    .then(withDirectFieldResolvers);
+    .then(withDirectFieldResolvers)
+    .then(withDirectMasks);
   return built;
 }
 

@@ -7,10 +7,28 @@ import { Role } from './api-key.entity';
 export const authChecker: AuthChecker<Context> = ({ context }, roles) =>
   !!context.principal && (roles.length === 0 || roles.includes(context.principal.role));
 
-/** Masks a personal-data field for ANALYST callers; other roles see it as stored. */
-export function MaskForAnalyst(mask: (value: unknown, root: any) => unknown = () => null): MiddlewareFn<Context> {
-  return async ({ context, root }, next) => {
+type Mask = (value: unknown, root: any) => unknown;
+const MASK = Symbol('mask');
+
+/**
+ * Masks a personal-data field for ANALYST callers; other roles see it as stored. On a plain field the schema
+ * gets a synchronous resolver doing the same (see maskedResolver), so this middleware runs only where that
+ * transform does not apply.
+ */
+export function MaskForAnalyst(mask: Mask = () => null): MiddlewareFn<Context> {
+  const middleware: MiddlewareFn<Context> = async ({ context, root }, next) => {
     const value = await next();
+    return context.principal?.role === Role.ANALYST && value != null ? mask(value, root) : value;
+  };
+  return Object.assign(middleware, { [MASK]: mask });
+}
+
+/** For a field whose only middleware is MaskForAnalyst: the same masking as a plain synchronous resolver. */
+export function maskedResolver(middlewares: readonly unknown[], property: string): ((root: any, args: unknown, context: Context) => unknown) | null {
+  const mask = middlewares.length === 1 ? (middlewares[0] as { [MASK]?: Mask })[MASK] : undefined;
+  if (!mask) return null;
+  return (root, _args, context) => {
+    const value = root[property];
     return context.principal?.role === Role.ANALYST && value != null ? mask(value, root) : value;
   };
 }
