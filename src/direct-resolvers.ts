@@ -12,7 +12,8 @@ type Resolve = GraphQLFieldResolver<unknown, Record<string, unknown>, Record<str
  * executor itself.
  *
  * A field resolver (a @FieldResolver method of a @Resolver class) with no middleware and no roles, whose
- * parameters are only @Root(), @Ctx(), @Info() and @Arg()s of scalar or enum type, gets a direct resolver here:
+ * parameters are only @Root(), @Ctx(), @Info() and @Arg()s of scalar or enum type, gets a direct resolver here
+ * (and so does a getter exposed as a field, see directGetter):
  * the same method on the same kind of instance with the same values. For those parameters type-graphql's
  * conversion is the identity and its validation does nothing (class-validator checks objects only). Anything
  * else, e.g. @Args() classes, input objects, @Authorized or @UseMiddleware, keeps type-graphql's resolver.
@@ -22,6 +23,10 @@ export function withDirectFieldResolvers(schema: GraphQLSchema): GraphQLSchema {
   const inputClasses = new Set<unknown>(storage.inputTypes.map((t) => t.target));
   const instances = new Map<Function, Record<string, (...args: unknown[]) => unknown>>();
   for (const fr of storage.fieldResolvers) {
+    if (fr.kind === 'internal' && !fr.middlewares?.length && fr.roles === undefined) {
+      directGetter(schema, storage.objectTypes, fr.target, fr.methodName, fr.schemaName);
+      continue;
+    }
     if (fr.kind !== 'external' || fr.middlewares?.length || fr.roles !== undefined || !fr.getObjectType) continue;
     const params = [...(fr.params ?? [])].sort((a, b) => a.index - b.index);
     if (!params.every((p) => isDirect(p, inputClasses))) continue;
@@ -56,6 +61,21 @@ export function withDirectMasks(schema: GraphQLSchema): GraphQLSchema {
     }
   }
   return schema;
+}
+
+/**
+ * A getter of an object class exposed as a field (`@Field() get total()`): type-graphql copies a root that is not
+ * an instance of the class into one first; an instance (every entity we load) is read directly.
+ */
+function directGetter(schema: GraphQLSchema, objectTypes: readonly { target: Function; name: string }[], cls: Function, property: string, schemaName: string): void {
+  if (typeof Object.getOwnPropertyDescriptor(cls.prototype, property)?.get !== 'function') return;
+  for (const o of objectTypes) {
+    if (o.target !== cls && !Object.prototype.isPrototypeOf.call(cls, o.target)) continue;
+    const type = schema.getType(o.name);
+    const field = isObjectType(type) ? type.getFields()[schemaName] : undefined;
+    const generic = field?.resolve as Resolve | undefined;
+    if (field && generic) field.resolve = (root, args, context, info) => (root instanceof cls ? (root as Record<string, unknown>)[property] : generic(root, args, context, info));
+  }
 }
 
 function isDirect(p: Param, inputClasses: Set<unknown>): boolean {
