@@ -4,6 +4,7 @@ import { maskedResolver } from './modules/auth/guards';
 
 type Param = NonNullable<ReturnType<typeof getMetadataStorage>['fieldResolvers'][number]['params']>[number];
 type Resolve = GraphQLFieldResolver<unknown, Record<string, unknown>, Record<string, unknown>>;
+type ResolverInstance = Record<string, (...args: unknown[]) => unknown>;
 
 /**
  * type-graphql calls every field resolver through one generic path: it sorts the parameters, converts and
@@ -12,16 +13,16 @@ type Resolve = GraphQLFieldResolver<unknown, Record<string, unknown>, Record<str
  * executor itself.
  *
  * A field resolver (a @FieldResolver method of a @Resolver class) with no middleware and no roles, whose
- * parameters are only @Root(), @Ctx(), @Info() and @Arg()s of scalar or enum type, gets a direct resolver here
- * (and so does a getter exposed as a field, see directGetter):
+ * parameters are only @Root(), @Ctx(), @Info() and @Arg()s of scalar or enum type, gets a direct resolver here:
  * the same method on the same kind of instance with the same values. For those parameters type-graphql's
  * conversion is the identity and its validation does nothing (class-validator checks objects only). Anything
  * else, e.g. @Args() classes, input objects, @Authorized or @UseMiddleware, keeps type-graphql's resolver.
+ * Getters exposed as fields get the same treatment (directGetter).
  */
 export function withDirectFieldResolvers(schema: GraphQLSchema): GraphQLSchema {
   const storage = getMetadataStorage();
   const inputClasses = new Set<unknown>(storage.inputTypes.map((t) => t.target));
-  const instances = new Map<Function, Record<string, (...args: unknown[]) => unknown>>();
+  const instances = new Map<Function, ResolverInstance>();
   for (const fr of storage.fieldResolvers) {
     if (fr.kind === 'internal' && !fr.middlewares?.length && fr.roles === undefined) {
       directGetter(schema, storage.objectTypes, fr.target, fr.methodName, fr.schemaName);
@@ -32,7 +33,7 @@ export function withDirectFieldResolvers(schema: GraphQLSchema): GraphQLSchema {
     if (!params.every((p) => isDirect(p, inputClasses))) continue;
     const objectClass = fr.getObjectType();
     let instance = instances.get(fr.target);
-    if (!instance) instances.set(fr.target, (instance = new (fr.target as new () => Record<string, (...args: unknown[]) => unknown>)()));
+    if (!instance) instances.set(fr.target, (instance = new (fr.target as new () => ResolverInstance)()));
     for (const o of storage.objectTypes) {
       if (o.target !== objectClass && !Object.prototype.isPrototypeOf.call(objectClass, o.target)) continue;
       const type = schema.getType(o.name);
@@ -67,14 +68,21 @@ export function withDirectMasks(schema: GraphQLSchema): GraphQLSchema {
  * A getter of an object class exposed as a field (`@Field() get total()`): type-graphql copies a root that is not
  * an instance of the class into one first; an instance (every entity we load) is read directly.
  */
-function directGetter(schema: GraphQLSchema, objectTypes: readonly { target: Function; name: string }[], cls: Function, property: string, schemaName: string): void {
+function directGetter(
+  schema: GraphQLSchema,
+  objectTypes: readonly { target: Function; name: string }[],
+  cls: Function,
+  property: string,
+  schemaName: string,
+): void {
   if (typeof Object.getOwnPropertyDescriptor(cls.prototype, property)?.get !== 'function') return;
   for (const o of objectTypes) {
     if (o.target !== cls && !Object.prototype.isPrototypeOf.call(cls, o.target)) continue;
     const type = schema.getType(o.name);
     const field = isObjectType(type) ? type.getFields()[schemaName] : undefined;
     const generic = field?.resolve as Resolve | undefined;
-    if (field && generic) field.resolve = (root, args, context, info) => (root instanceof cls ? (root as Record<string, unknown>)[property] : generic(root, args, context, info));
+    if (!field || !generic) continue;
+    field.resolve = (root, args, context, info) => (root instanceof cls ? (root as Record<string, unknown>)[property] : generic(root, args, context, info));
   }
 }
 
@@ -92,7 +100,7 @@ function isDirect(p: Param, inputClasses: Set<unknown>): boolean {
   }
 }
 
-function direct(params: Param[], instance: Record<string, (...args: unknown[]) => unknown>, methodName: string, generic: Resolve): Resolve {
+function direct(params: Param[], instance: ResolverInstance, methodName: string, generic: Resolve): Resolve {
   const method = instance[methodName];
   // A root of another class than the one declared goes the generic way (type-graphql would copy it into one).
   const rootClasses = params.map((p) => (p.kind === 'root' && p.getType ? p.getType() : undefined));

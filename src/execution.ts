@@ -13,7 +13,8 @@ type GatewayExecutor = NonNullable<Awaited<ReturnType<GatewayInterface['load']>>
  *
  * graphql-jit compiles an operation once into plain JavaScript (no per-field promise bookkeeping, fields of
  * simple types read inline); Apollo already caches parsed and validated documents, so the compiled form is
- * cached per document object. In the bench it cut the server's CPU time per customer page by about a third.
+ * cached per document object. It halved the CPU time of the bench's plain three-level page (10 -> 5 ms a
+ * request at 100k customers).
  *
  * Where graphql-jit 0.8.9 differs from graphql-js, graphql-js runs:
  * - mutations and subscriptions (serial execution and the event stream stay graphql-js's);
