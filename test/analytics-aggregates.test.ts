@@ -62,6 +62,24 @@ test('satisfactionSummary by month and channel counts every feedback; painPoints
   expect(top.count).toBe(await count('SELECT COUNT(*) AS n FROM feedback WHERE score <= 2 AND issue = ? AND deleted_at IS NULL', [top.issue]));
 });
 
+test('painPoints and satisfactionSummary follow new and deleted feedback at once (their reads are kept per feedback version)', async () => {
+  const DASH = `{ painPoints(first: 50) { issue count } satisfactionSummary(groupBy: CHANNEL) { period feedbackCount } }`;
+  const countOf = (d: { painPoints: { issue: string; count: number }[] }, issue: string) => d.painPoints.find((p) => p.issue === issue)?.count ?? 0;
+  const totalOf = (d: { satisfactionSummary: { feedbackCount: number }[] }) => d.satisfactionSummary.reduce((n, r) => n + r.feedbackCount, 0);
+  const before = ok(await t.gql(DASH));
+  expect(ok(await t.gql(DASH))).toEqual(before); // the second read comes from the kept aggregates
+  const [{ id }] = await t.ds.query('SELECT id FROM customers ORDER BY id LIMIT 1');
+  const customerId = Buffer.from(`Customer:${id}`).toString('base64');
+  const created = ok(await t.gql(`mutation($input: CreateFeedbackInput!) { createFeedback(input: $input) { id } }`, { input: { customerId, score: 1, issue: 'DELIVERY' } })).createFeedback;
+  const added = ok(await t.gql(DASH));
+  expect(countOf(added, 'DELIVERY')).toBe(countOf(before, 'DELIVERY') + 1);
+  expect(totalOf(added)).toBe(totalOf(before) + 1);
+  ok(await t.gql(`mutation($id: ID!) { deleteFeedback(id: $id) { id } }`, { id: created.id }));
+  const removed = ok(await t.gql(DASH));
+  expect(countOf(removed, 'DELIVERY')).toBe(countOf(before, 'DELIVERY'));
+  expect(totalOf(removed)).toBe(totalOf(before));
+});
+
 test('demandForecast of a category: zero-filled units per month and a non-negative forecast', async () => {
   const [{ category }] = await t.ds.query('SELECT category FROM products ORDER BY id LIMIT 1');
   const d = ok(await t.gql(`query($c: String) { demandForecast(category: $c, horizonMonths: 3, asOf: "2026-01-01") { history { month spend } months { month spend } trend r2 insufficientHistory } }`, { c: category })).demandForecast;
