@@ -1,9 +1,10 @@
-import { isInterfaceType, isObjectType, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
+import { isInterfaceType, isObjectType, type GraphQLField, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
 import { getMetadataStorage } from 'type-graphql';
 import { maskedResolver } from './modules/auth/guards';
 
 type Param = NonNullable<ReturnType<typeof getMetadataStorage>['fieldResolvers'][number]['params']>[number];
 type Resolve = GraphQLFieldResolver<unknown, Record<string, unknown>, Record<string, unknown>>;
+type Field = GraphQLField<unknown, Record<string, unknown>>;
 type ResolverInstance = Record<string, (...args: unknown[]) => unknown>;
 
 /**
@@ -25,7 +26,7 @@ export function withDirectFieldResolvers(schema: GraphQLSchema): GraphQLSchema {
   const instances = new Map<Function, ResolverInstance>();
   for (const fr of storage.fieldResolvers) {
     if (fr.kind === 'internal' && !fr.middlewares?.length && fr.roles === undefined) {
-      directGetter(schema, storage.objectTypes, fr.target, fr.methodName, fr.schemaName);
+      for (const field of fieldsOf(schema, storage.objectTypes, fr.target, fr.schemaName)) directGetter(field, fr.target, fr.methodName);
       continue;
     }
     if (fr.kind !== 'external' || fr.middlewares?.length || fr.roles !== undefined || !fr.getObjectType) continue;
@@ -34,11 +35,8 @@ export function withDirectFieldResolvers(schema: GraphQLSchema): GraphQLSchema {
     const objectClass = fr.getObjectType();
     let instance = instances.get(fr.target);
     if (!instance) instances.set(fr.target, (instance = new (fr.target as new () => ResolverInstance)()));
-    for (const o of storage.objectTypes) {
-      if (o.target !== objectClass && !Object.prototype.isPrototypeOf.call(objectClass, o.target)) continue;
-      const type = schema.getType(o.name);
-      const field = isObjectType(type) ? type.getFields()[fr.schemaName] : undefined;
-      if (field?.resolve) field.resolve = direct(params, instance, fr.methodName, field.resolve as Resolve);
+    for (const field of fieldsOf(schema, storage.objectTypes, objectClass, fr.schemaName)) {
+      if (field.resolve) field.resolve = direct(params, instance, fr.methodName, field.resolve as Resolve);
     }
   }
   return schema;
@@ -54,36 +52,34 @@ export function withDirectMasks(schema: GraphQLSchema): GraphQLSchema {
   for (const f of storage.fields) {
     const resolve = f.roles === undefined ? maskedResolver(f.middlewares ?? [], f.name) : null;
     if (!resolve || resolved.has(`${f.target.name}.${f.name}`)) continue;
-    for (const o of [...storage.objectTypes, ...storage.interfaceTypes]) {
-      if (o.target !== f.target && !Object.prototype.isPrototypeOf.call(f.target, o.target)) continue;
-      const type = schema.getType(o.name);
-      const field = isObjectType(type) || isInterfaceType(type) ? type.getFields()[f.schemaName] : undefined;
-      if (field) field.resolve = resolve as unknown as Resolve;
+    for (const field of fieldsOf(schema, [...storage.objectTypes, ...storage.interfaceTypes], f.target, f.schemaName)) {
+      field.resolve = resolve as unknown as Resolve;
     }
   }
   return schema;
+}
+
+/** The field `schemaName` of every object or interface type made from `cls` or a class extending it. */
+function fieldsOf(schema: GraphQLSchema, types: readonly { target: Function; name: string }[], cls: Function, schemaName: string): Field[] {
+  const fields: Field[] = [];
+  for (const t of types) {
+    if (t.target !== cls && !Object.prototype.isPrototypeOf.call(cls, t.target)) continue;
+    const type = schema.getType(t.name);
+    const field = isObjectType(type) || isInterfaceType(type) ? type.getFields()[schemaName] : undefined;
+    if (field) fields.push(field);
+  }
+  return fields;
 }
 
 /**
  * A getter of an object class exposed as a field (`@Field() get total()`): type-graphql copies a root that is not
  * an instance of the class into one first; an instance (every entity we load) is read directly.
  */
-function directGetter(
-  schema: GraphQLSchema,
-  objectTypes: readonly { target: Function; name: string }[],
-  cls: Function,
-  property: string,
-  schemaName: string,
-): void {
-  if (typeof Object.getOwnPropertyDescriptor(cls.prototype, property)?.get !== 'function') return;
-  for (const o of objectTypes) {
-    if (o.target !== cls && !Object.prototype.isPrototypeOf.call(cls, o.target)) continue;
-    const type = schema.getType(o.name);
-    const field = isObjectType(type) ? type.getFields()[schemaName] : undefined;
-    const generic = field?.resolve as Resolve | undefined;
-    if (!field || !generic) continue;
-    field.resolve = (root, args, context, info) => (root instanceof cls ? (root as Record<string, unknown>)[property] : generic(root, args, context, info));
-  }
+function directGetter(field: Field, cls: Function, property: string): void {
+  if (typeof Object.getOwnPropertyDescriptor(cls.prototype, property)?.get !== 'function' || !field.resolve) return;
+  const generic = field.resolve as Resolve;
+  field.resolve = (root, args, context, info) =>
+    root instanceof cls ? (root as Record<string, unknown>)[property] : generic(root, args, context, info);
 }
 
 function isDirect(p: Param, inputClasses: Set<unknown>): boolean {

@@ -7,11 +7,11 @@ import {
 } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
-import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { GraphQLError } from 'graphql';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import { costLimitPlugin } from './common/cost';
-import { ErrorCode, mapError } from './common/errors';
+import { bearerToken, clientError, ErrorCode, mapError } from './common/errors';
 import { RateLimiter } from './common/rate-limit';
 import { withSqlStats, type SqlStats } from './common/sql-stats';
 import type { AppConfig } from './config';
@@ -105,15 +105,7 @@ export async function createApp(config: Readonly<AppConfig>, ds: DataSource, log
     allowBatchedHttpRequests: false,
     parseOptions: { maxTokens: config.limits.maxTokens },
     validationRules: armor.validationRules,
-    formatError: (formatted, error): GraphQLFormattedError => {
-      const mapped = mapError(unwrapResolverError(error), formatted.extensions?.code as string | undefined);
-      return {
-        message: mapped.message,
-        locations: formatted.locations,
-        path: formatted.path,
-        extensions: { code: mapped.code, ...(mapped.details ? { details: mapped.details } : {}) },
-      };
-    },
+    formatError: (formatted, error) => clientError(unwrapResolverError(error), formatted.extensions?.code as string | undefined, formatted),
     plugins: [
       ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginInlineTraceDisabled(),
@@ -139,9 +131,8 @@ export async function createApp(config: Readonly<AppConfig>, ds: DataSource, log
   }
 
   async function authenticate(req: IncomingMessage): Promise<Principal | null> {
-    const header = req.headers.authorization;
-    const m = typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
-    return m ? services.auth.authenticate(m[1]) : null;
+    const key = bearerToken(req.headers.authorization);
+    return key ? services.auth.authenticate(key) : null;
   }
 
   async function handleGraphQL(req: IncomingMessage, res: ServerResponse, url: URL, requestId: string) {

@@ -1,6 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { getComplexity, simpleEstimator, type ComplexityEstimator } from 'graphql-query-complexity';
+import { jsonKey } from './json-key';
 import { DEFAULT_PAGE } from './pagination';
 
 /** Lists without a page argument (purchase lines, recommendations) are priced as this many items. */
@@ -28,15 +29,6 @@ const pagedEstimator: ComplexityEstimator = ({ args, childComplexity, field, typ
 const knownCosts = new WeakMap<DocumentNode, Map<string, number>>();
 const COSTS_KEPT_PER_DOCUMENT = 256;
 
-/** Null for variables too deeply nested to serialise: those are priced (and refused) without the cache. */
-function cacheKey(operationName: string | undefined, variables: Record<string, unknown>): string | null {
-  try {
-    return `${operationName ?? ''}\n${JSON.stringify(variables)}`;
-  } catch {
-    return null;
-  }
-}
-
 /**
  * Throws a GraphQLError (code QUERY_TOO_COSTLY, or BAD_USER_INPUT for variables that do not coerce) when an
  * operation's estimated cost exceeds `maximum`; used for HTTP (plugin below) and WebSocket subscriptions alike.
@@ -49,7 +41,8 @@ export function assertCost(
   maximum: number,
 ): void {
   let costs = knownCosts.get(document);
-  const key = cacheKey(operationName, variables);
+  const variablesKey = jsonKey(variables);
+  const key = variablesKey === null ? null : `${operationName ?? ''}\n${variablesKey}`;
   let cost = key === null ? undefined : costs?.get(key);
   if (cost !== undefined && cost <= maximum) return;
   try {

@@ -1,4 +1,4 @@
-import { GraphQLError } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 
 /** The closed set of error codes clients may rely on (`extensions.code`). */
 export enum ErrorCode {
@@ -107,4 +107,15 @@ function flattenValidationFields(nodes: ValidationNode[], prefix = ''): Record<s
     Object.assign(out, flattenValidationFields((n.children ?? []) as ValidationNode[], path));
   }
   return out;
+}
+
+/** An error as a client sees it (HTTP and WebSocket alike): the mapped message and code, never internals. */
+export function clientError(original: unknown, code: string | undefined, where: Pick<GraphQLFormattedError, 'locations' | 'path'>): GraphQLFormattedError {
+  const mapped = mapError(original, code);
+  return { message: mapped.message, locations: where.locations, path: where.path, extensions: { code: mapped.code, ...(mapped.details ? { details: mapped.details } : {}) } };
+}
+
+/** The key of an `Authorization: Bearer <key>` value (HTTP header or graphql-ws connection parameter). */
+export function bearerToken(value: unknown): string | undefined {
+  return typeof value === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(value)?.[1] : undefined;
 }

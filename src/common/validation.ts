@@ -1,5 +1,6 @@
 import { registerDecorator, validate, validateOrReject, type ValidationError, type ValidationOptions } from 'class-validator';
 import { ArgumentValidationError } from 'type-graphql';
+import { jsonKey } from './json-key';
 
 /** A YYYY-MM-DD calendar date that is real and not in the future (birth dates). */
 export function IsPastCalendarDate(options?: ValidationOptions) {
@@ -77,7 +78,7 @@ const validArgs = new Map<unknown, Set<string>>();
 export async function validateArgs(value: unknown, type: unknown): Promise<void> {
   if (value === null || typeof value !== 'object') return;
   let seen = validArgs.get(type);
-  const key = keyOf(value);
+  const key = jsonKey(value);
   if (key !== null && seen?.has(key)) return;
   const options = { forbidUnknownValues: false, skipMissingProperties: true };
   try {
@@ -90,13 +91,4 @@ export async function validateArgs(value: unknown, type: unknown): Promise<void>
   if (!seen) validArgs.set(type, (seen = new Set()));
   if (seen.size >= VALID_ARGS_KEPT) seen.clear();
   seen.add(key);
-}
-
-/** Null when the value is too deeply nested to serialise: it is validated, not remembered. */
-function keyOf(value: unknown): string | null {
-  try {
-    return JSON.stringify(value);
-  } catch {
-    return null;
-  }
 }

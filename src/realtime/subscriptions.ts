@@ -7,7 +7,7 @@ import { assertCost } from '../common/cost';
 import { useServer } from 'graphql-ws/use/ws';
 import type { Logger } from 'pino';
 import { WebSocketServer } from 'ws';
-import { ErrorCode, mapError } from '../common/errors';
+import { bearerToken, clientError, ErrorCode, mapError } from '../common/errors';
 import type { AppConfig } from '../config';
 import { Loaders, type Context } from '../context';
 import type { Principal } from '../modules/auth/auth.service';
@@ -21,12 +21,7 @@ export interface Subscriptions {
   close(): Promise<void>;
 }
 
-const bearer = (value: unknown) => (typeof value === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(value)?.[1] : undefined);
-
-const formatError = (e: GraphQLError): GraphQLFormattedError => {
-  const mapped = mapError(e.originalError ?? e, e.extensions?.code as string | undefined);
-  return { message: mapped.message, locations: e.locations, path: e.path, extensions: { code: mapped.code, ...(mapped.details ? { details: mapped.details } : {}) } };
-};
+const formatError = (e: GraphQLError): GraphQLFormattedError => clientError(e.originalError ?? e, e.extensions?.code as string | undefined, e);
 
 /**
  * graphql-ws on the HTTP server's own port and path (/graphql), for subscriptions only. A connection
@@ -48,7 +43,7 @@ export function attachSubscriptions(
     {
       schema,
       async onConnect(ctx) {
-        const key = bearer(ctx.connectionParams?.authorization) ?? bearer(ctx.extra.request.headers.authorization);
+        const key = bearerToken(ctx.connectionParams?.authorization) ?? bearerToken(ctx.extra.request.headers.authorization);
         const principal = key ? await services.auth.authenticate(key) : null;
         if (!principal) return false; // graphql-ws closes with 4403 Forbidden
         principals.set(ctx, principal);

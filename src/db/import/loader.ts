@@ -5,7 +5,7 @@ import type { PurchaseStatus, SalesChannel } from '../../modules/purchase/purcha
 import { PurchaseService } from '../../modules/purchase/purchase.service';
 import { dialectOf, type Dialect } from '../dialect';
 import { tagsTransformer } from '../transformers';
-import { bindable, insertRows, maxIds } from '../seed/bulk';
+import { bindable, insertRows, maxIds } from '../bulk';
 import type { BadRow } from './csv';
 import type { CustomerRow } from './customers-csv.parser';
 

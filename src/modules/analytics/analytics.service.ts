@@ -1,3 +1,4 @@
+import { setImmediate } from 'node:timers/promises';
 import type { DataSource } from 'typeorm';
 import { AppError, badInput, ErrorCode } from '../../common/errors';
 import { toGlobalId } from '../../common/global-id';
@@ -28,7 +29,6 @@ export const DEFAULT_SEED = 42;
 
 /** Main-thread work over a whole population goes in slices of this many rows, letting requests in between. */
 const SLICE_ROWS = 10_000;
-const giveWay = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 interface Catalogue {
   space: ProductSpace;
@@ -141,7 +141,7 @@ export class AnalyticsService {
       const sums = new Float64Array(d);
       const counts = new Float64Array(d);
       for (let i = 0; i < rows.length; i++) {
-        if (i > 0 && i % SLICE_ROWS === 0) await giveWay();
+        if (i > 0 && i % SLICE_ROWS === 0) await setImmediate();
         const f = this.featureRow(rows[i], features, at.getTime());
         for (let j = 0; j < d; j++) {
           const v = f[j];

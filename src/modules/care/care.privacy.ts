@@ -1,4 +1,3 @@
-import type { DataSource } from 'typeorm';
 import { toGlobalId } from '../../common/global-id';
 import type { PrivacyService } from '../privacy/privacy.service';
 
@@ -6,35 +5,35 @@ import type { PrivacyService } from '../privacy/privacy.service';
 export function registerCarePrivacy(privacy: PrivacyService): void {
   privacy.register({
     name: 'interactions',
-    async export(ds: DataSource, customerId: number) {
-      const rows: Record<string, unknown>[] = await ds.query(
+    async export(sql, customerId) {
+      const rows: Record<string, unknown>[] = await sql.query(
         'SELECT id, channel, direction, subject, body, occurred_at, agent FROM interactions WHERE customer_id = ? ORDER BY occurred_at, id',
         [customerId],
       );
       return rows.map((r) => ({ ...r, id: toGlobalId('Interaction', Number(r.id)) }));
     },
-    async erase(ds: DataSource, customerId: number) {
-      await ds.query('UPDATE interactions SET subject = NULL, body = NULL WHERE customer_id = ?', [customerId]);
+    async erase(sql, customerId) {
+      await sql.query('UPDATE interactions SET subject = NULL, body = NULL WHERE customer_id = ?', [customerId]);
     },
   });
   privacy.register({
     name: 'tickets',
-    async export(ds: DataSource, customerId: number) {
-      const tickets: Record<string, unknown>[] = await ds.query(
+    async export(sql, customerId) {
+      const tickets: Record<string, unknown>[] = await sql.query(
         'SELECT id, type, status, priority, subject, description, opened_at, resolved_at, closed_at FROM tickets WHERE customer_id = ? ORDER BY id',
         [customerId],
       );
       return tickets.map((r) => ({ ...r, id: toGlobalId('Ticket', Number(r.id)) }));
     },
-    async erase(ds: DataSource, customerId: number) {
-      await ds.query(`UPDATE tickets SET subject = '[erased]', description = NULL WHERE customer_id = ?`, [customerId]);
-      await ds.query('UPDATE ticket_events SET note = NULL WHERE ticket_id IN (SELECT id FROM tickets WHERE customer_id = ?)', [customerId]);
+    async erase(sql, customerId) {
+      await sql.query(`UPDATE tickets SET subject = '[erased]', description = NULL WHERE customer_id = ?`, [customerId]);
+      await sql.query('UPDATE ticket_events SET note = NULL WHERE ticket_id IN (SELECT id FROM tickets WHERE customer_id = ?)', [customerId]);
     },
   });
   privacy.register({
     name: 'coupons',
-    async export(ds: DataSource, customerId: number) {
-      const rows: Record<string, unknown>[] = await ds.query(
+    async export(sql, customerId) {
+      const rows: Record<string, unknown>[] = await sql.query(
         'SELECT c.code, c.issued_at, c.redeemed_at, k.name AS campaign FROM coupons c JOIN campaigns k ON k.id = c.campaign_id WHERE c.customer_id = ? ORDER BY c.id',
         [customerId],
       );

@@ -1,16 +1,19 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { notFound } from '../../common/errors';
 import { toGlobalId } from '../../common/global-id';
 import { fromCents } from '../../common/money';
-import { hydrator } from '../../common/sql';
+import { hydrator, inList } from '../../common/sql';
 import { initials } from '../auth/guards';
 import { Customer } from '../customer/customer.entity';
+
+/** Where a section's SQL runs: the DataSource for exports, the erasure's transaction for erasing. */
+type Sql = Pick<EntityManager, 'query'>;
 
 /** Extra tables holding a customer's data (e.g. care records) register an exporter and an eraser here. */
 export interface PersonalDataSection {
   name: string;
-  export(ds: DataSource, customerId: number): Promise<unknown>;
-  erase?(ds: DataSource, customerId: number): Promise<void>;
+  export(sql: Sql, customerId: number): Promise<unknown>;
+  erase?(sql: Sql, customerId: number): Promise<void>;
 }
 
 /** GDPR export (everything we hold about a person) and erasure (anonymised, purchases kept for analytics). */
@@ -33,13 +36,18 @@ export class PrivacyService {
       'SELECT p.id, p.purchased_at, p.channel, p.status, p.total_cents, p.discount_cents FROM purchases p WHERE p.customer_id = ? ORDER BY p.purchased_at, p.id',
       [customerId],
     );
-    const lines = purchases.length
-      ? await this.ds.query(
-          `SELECT l.purchase_id, l.quantity, l.unit_price_cents, pr.sku, pr.name FROM purchase_lines l JOIN products pr ON pr.id = l.product_id ` +
-            `WHERE l.purchase_id IN (${purchases.map(() => '?').join(',')}) ORDER BY l.id`,
-          purchases.map((p: { id: number }) => p.id),
-        )
-      : [];
+    const ofPurchases = inList('l.purchase_id', purchases.map((p: { id: number }) => p.id));
+    const lines: Record<string, unknown>[] = await this.ds.query(
+      `SELECT l.purchase_id, l.quantity, l.unit_price_cents, pr.sku, pr.name FROM purchase_lines l JOIN products pr ON pr.id = l.product_id ` +
+        `WHERE ${ofPurchases.sql} ORDER BY l.id`,
+      ofPurchases.params,
+    );
+    const linesOf = new Map<number, Record<string, unknown>[]>();
+    for (const l of lines) {
+      const list = linesOf.get(Number(l.purchase_id));
+      if (list) list.push(l);
+      else linesOf.set(Number(l.purchase_id), [l]);
+    }
     const feedback = await this.ds.query('SELECT f.id, f.score, f.issue, f.comment, f.channel, f.created_at FROM feedback f WHERE f.customer_id = ? ORDER BY f.created_at', [customerId]);
     const mask = <T>(v: T) => (maskPersonal ? null : v);
     const out: Record<string, unknown> = {
@@ -51,8 +59,7 @@ export class PrivacyService {
       purchases: purchases.map((p: Record<string, unknown>) => ({
         id: toGlobalId('Purchase', Number(p.id)), purchasedAt: p.purchased_at, channel: p.channel, status: p.status, total: fromCents(p.total_cents as number),
         discount: fromCents(p.discount_cents as number),
-        lines: lines.filter((l: { purchase_id: number }) => Number(l.purchase_id) === Number(p.id))
-          .map((l: Record<string, unknown>) => ({ sku: l.sku, name: l.name, quantity: Number(l.quantity), unitPrice: fromCents(l.unit_price_cents as number) })),
+        lines: (linesOf.get(Number(p.id)) ?? []).map((l) => ({ sku: l.sku, name: l.name, quantity: Number(l.quantity), unitPrice: fromCents(l.unit_price_cents as number) })),
       })),
       feedback: feedback.map((f: Record<string, unknown>) => ({
         id: toGlobalId('Feedback', Number(f.id)), score: Number(f.score), issue: f.issue, comment: maskPersonal ? null : f.comment, channel: f.channel, createdAt: f.created_at,
@@ -74,7 +81,8 @@ export class PrivacyService {
       });
       await repo.save(c);
       await m.query('UPDATE feedback SET comment = NULL WHERE customer_id = ?', [customerId]);
-      for (const s of this.sections) await s.erase?.(m.connection, customerId);
+      // In the erasure's transaction: a failure leaves nothing half erased.
+      for (const s of this.sections) await s.erase?.(m, customerId);
       return repo.findOneOrFail({ where: { id: customerId }, withDeleted: true });
     });
   }

@@ -4,6 +4,7 @@ import { expectGlobalId, toGlobalId } from '../../../common/global-id';
 import { toCents } from '../../../common/money';
 import { paginate, SortDirection, type ConnectionResult, type PageArgs, type SortKey } from '../../../common/pagination';
 import { frag, hydrator, inList, selectColumns, type Fragment } from '../../../common/sql';
+import { insertRows } from '../../../db/bulk';
 import { dialectOf, type Dialect } from '../../../db/dialect';
 import { PurchaseStatus } from '../../purchase/purchase.entity';
 import type { CouponRedeemer } from '../../purchase/purchase.service';
@@ -65,7 +66,8 @@ export class CampaignService implements CouponRedeemer {
     });
   }
 
-  list(filter: CampaignFilter = {}, page: PageArgs, now = new Date()): Promise<ConnectionResult<Campaign>> {
+  list(filter: CampaignFilter | null | undefined, page: PageArgs, now = new Date()): Promise<ConnectionResult<Campaign>> {
+    filter ??= {}; // an explicit GraphQL null means no filter
     const f: Fragment[] = [];
     if (filter.active != null) {
       const active = frag('k.starts_at <= ? AND k.ends_at > ?', this.dialect.date(now), this.dialect.date(now));
@@ -146,20 +148,13 @@ export class CampaignService implements CouponRedeemer {
   }
 
   private async issue(m: EntityManager, campaign: Campaign, to: AudienceMember[], now: Date): Promise<void> {
-    const columns = ['code', 'campaign_id', 'customer_id', 'issued_at'];
-    const chunk = Math.floor(this.dialect.maxParams / columns.length);
+    const codes = new Map(to.map((c) => [c.id, couponCode(campaign.codePrefix, campaign.id, c.id)]));
     const at = this.dialect.date(now);
-    for (let i = 0; i < to.length; i += chunk) {
-      const part = to.slice(i, i + chunk);
-      await m.query(
-        `INSERT INTO coupons (${columns.join(', ')}) VALUES ${part.map(() => '(?,?,?,?)').join(',')}`,
-        part.flatMap((c) => [couponCode(campaign.codePrefix, campaign.id, c.id), campaign.id, c.id, at]),
-      );
-    }
+    await insertRows(m, this.dialect, 'coupons', ['code', 'campaign_id', 'customer_id', 'issued_at'], to.flatMap((c) => [codes.get(c.id), campaign.id, c.id, at]));
     const channel = campaign.channel === 'EMAIL' ? InteractionChannel.EMAIL : InteractionChannel.SMS;
     await this.interactions.logMany(
       to.map((c) => ({
-        customerId: c.id, channel, direction: InteractionDirection.OUTBOUND, subject: `${campaign.name}: your code ${couponCode(campaign.codePrefix, campaign.id, c.id)}`,
+        customerId: c.id, channel, direction: InteractionDirection.OUTBOUND, subject: `${campaign.name}: your code ${codes.get(c.id)}`,
         occurredAt: now, agent: 'campaign', campaignId: campaign.id,
       })),
       m,

@@ -4,6 +4,7 @@ import { expectGlobalId, toGlobalId } from '../../../common/global-id';
 import { countByParent, nestedPages } from '../../../common/nested-connection';
 import { paginate, SortDirection, type ConnectionResult, type PageArgs, type SortKey } from '../../../common/pagination';
 import { frag, hydrator, inList, selectColumns, type Fragment } from '../../../common/sql';
+import { insertRows } from '../../../db/bulk';
 import { dialectOf, type Dialect } from '../../../db/dialect';
 import { Customer } from '../../customer/customer.entity';
 import { Ticket } from '../ticket/ticket.entity';
@@ -110,14 +111,7 @@ export class InteractionService {
 
   /** Many interactions in multi-row INSERTs inside the caller's transaction (a campaign launch logs one per coupon). */
   async logMany(rows: readonly InteractionRow[], m: EntityManager): Promise<void> {
-    const columns = ['customer_id', 'channel', 'direction', 'subject', 'occurred_at', 'agent', 'campaign_id'];
-    const chunk = Math.floor(this.dialect.maxParams / columns.length);
-    for (let i = 0; i < rows.length; i += chunk) {
-      const part = rows.slice(i, i + chunk);
-      await m.query(
-        `INSERT INTO interactions (${columns.join(', ')}) VALUES ${part.map(() => `(${columns.map(() => '?').join(',')})`).join(',')}`,
-        part.flatMap((r) => [r.customerId, r.channel, r.direction, r.subject, this.dialect.date(r.occurredAt), r.agent, r.campaignId]),
-      );
-    }
+    await insertRows(m, this.dialect, 'interactions', ['customer_id', 'channel', 'direction', 'subject', 'occurred_at', 'agent', 'campaign_id'],
+      rows.flatMap((r) => [r.customerId, r.channel, r.direction, r.subject, this.dialect.date(r.occurredAt), r.agent, r.campaignId]));
   }
 }

@@ -1,4 +1,4 @@
-import type { Dialect } from '../dialect';
+import type { Dialect } from './dialect';
 
 /** Anything that runs SQL with `?` parameters: a QueryRunner, an EntityManager or a DataSource. */
 export interface SqlRunner {
