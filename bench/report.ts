@@ -122,7 +122,7 @@ function targets(results: SizeResult[]): Target[] {
       met = done.length ? done.every((f) => (f.fitMs ?? Infinity) < FIT_BUDGET_MS) && done.length === FIT_JOBS.length : null;
       if (done.length && done.length < FIT_JOBS.length && done.every((f) => (f.fitMs ?? Infinity) < FIT_BUDGET_MS)) met = null;
     }
-    out.push({ target: 'Model fits at M each < 5 s (pure functions, data loading excluded)', measured, met });
+    out.push({ target: 'Model fits at M each < 5 s (the server\'s fit jobs, data loading excluded)', measured, met });
   }
   {
     let measured = 'not measured (no M run)';
@@ -367,7 +367,7 @@ export function writeReport(results: SizeResult[] = loadResults()): void {
       );
     }
     if (r.fits.length) {
-      p('Model fits (pure functions of src/modules/analytics on the bench data, each job in its own process; data loading excluded from the time):', '',
+      p('Model fits (the server\'s fit jobs of src/modules/analytics/fits.ts on the bench data, each job in its own process; data loading excluded from the time):', '',
         '| job | status | rows | time | steps | RSS before fit | peak RSS |', '| --- | --- | ---: | ---: | --- | ---: | ---: |');
       for (const f of r.fits) {
         const steps = f.steps.map((s) => `${s.name}: ${fmt(s.ms, 0)} ms`).join('<br>');

@@ -67,6 +67,72 @@ const ageOf = (birthDate: string | null, asOf: number): number | null => {
   return Number.isNaN(b) ? null : (asOf - b) / (365.2425 * DAY_MS);
 };
 
+/** One customer's segmentation features as of a time (null where unknown). */
+export function segmentFeatures(r: PopulationRow, features: readonly SegmentFeature[], asOf: number): (number | null)[] {
+  return features.map((f) => {
+    switch (f) {
+      case SegmentFeature.AGE: return ageOf(r.birthDate, asOf);
+      case SegmentFeature.ANNUAL_INCOME: return r.annualIncome;
+      // Purchases after the asOf of a live model (made since it was fitted) count as made at asOf.
+      case SegmentFeature.PURCHASE_FREQUENCY: return purchaseFrequency(r.purchaseCount, r.firstAt == null ? null : Math.min(r.firstAt, asOf), asOf);
+      case SegmentFeature.RECENCY_DAYS: return r.lastAt == null ? null : Math.max(0, asOf - r.lastAt) / DAY_MS;
+      case SegmentFeature.FREQUENCY: return r.purchaseCount;
+      case SegmentFeature.MONETARY: return r.totalCents / 100;
+    }
+  });
+}
+
+/**
+ * The population as one row-major feature matrix for the segments fit, filled in slices that give way to
+ * requests (100k customers take ~0.3 s). Missing values (no birth date, no income, no purchase) take the
+ * column mean, neutral after standardizing; the means are kept to impute customers scored later.
+ */
+export async function segmentMatrix(rows: readonly PopulationRow[], features: readonly SegmentFeature[], asOf: number): Promise<{ values: Float64Array; means: number[] }> {
+  const d = features.length;
+  const values = new Float64Array(rows.length * d);
+  const sums = new Float64Array(d);
+  const counts = new Float64Array(d);
+  for (let i = 0; i < rows.length; i++) {
+    if (i > 0 && i % SLICE_ROWS === 0) await setImmediate();
+    const f = segmentFeatures(rows[i], features, asOf);
+    for (let j = 0; j < d; j++) {
+      const v = f[j];
+      if (v != null && Number.isFinite(v)) {
+        values[i * d + j] = v;
+        sums[j] += v;
+        counts[j] += 1;
+      } else values[i * d + j] = NaN;
+    }
+  }
+  const means = Array.from(sums, (sum, j) => (counts[j] ? sum / counts[j] : 0));
+  for (let i = 0; i < values.length; i++) if (Number.isNaN(values[i])) values[i] = means[i % d];
+  return { values, means };
+}
+
+/** Basket lines (ordered by purchase) as the rules fit's typed arrays: dense item ids and basket starts. */
+export function basketArrays(rows: readonly { purchaseId: number; item: string | number }[]): { items: Int32Array; starts: Int32Array; names: (string | number)[] } {
+  const ids = new Map<string | number, number>();
+  const names: (string | number)[] = [];
+  const items = new Int32Array(rows.length);
+  const starts: number[] = [];
+  let current = -1;
+  rows.forEach((r, i) => {
+    if (r.purchaseId !== current) {
+      starts.push(i);
+      current = r.purchaseId;
+    }
+    let id = ids.get(r.item);
+    if (id === undefined) {
+      id = names.length;
+      ids.set(r.item, id);
+      names.push(r.item);
+    }
+    items[i] = id;
+  });
+  starts.push(rows.length);
+  return { items, starts: Int32Array.from(starts), names };
+}
+
 /** Loads what the analytic fields need (in batches), fits population models once, calls the pure maths. */
 export class AnalyticsService {
   readonly data: AnalyticsData;
@@ -112,20 +178,6 @@ export class AnalyticsService {
     });
   }
 
-  private featureRow(r: PopulationRow, features: readonly SegmentFeature[], asOf: number): (number | null)[] {
-    return features.map((f) => {
-      switch (f) {
-        case SegmentFeature.AGE: return ageOf(r.birthDate, asOf);
-        case SegmentFeature.ANNUAL_INCOME: return r.annualIncome;
-        // Purchases after the asOf of a live model (made since it was fitted) count as made at asOf.
-        case SegmentFeature.PURCHASE_FREQUENCY: return purchaseFrequency(r.purchaseCount, r.firstAt == null ? null : Math.min(r.firstAt, asOf), asOf);
-        case SegmentFeature.RECENCY_DAYS: return r.lastAt == null ? null : Math.max(0, asOf - r.lastAt) / DAY_MS;
-        case SegmentFeature.FREQUENCY: return r.purchaseCount;
-        case SegmentFeature.MONETARY: return r.totalCents / 100;
-      }
-    });
-  }
-
   segments(version: DataVersion, k: number, features: readonly SegmentFeature[], seed: number, restarts: number, force = false) {
     if (!Number.isInteger(k) || k < 2 || k > 12) throw badInput('k must be an integer from 2 to 12');
     if (!features.length || new Set(features).size !== features.length) throw badInput('features must be distinct and not empty');
@@ -135,26 +187,7 @@ export class AnalyticsService {
       const at = new Date();
       const rows = await this.data.population(null);
       if (rows.length < k) throw badInput(`need at least k = ${k} customers to segment, have ${rows.length}`);
-      // One row-major matrix, filled in slices that give way to requests (100k customers take ~0.3 s).
-      const d = features.length;
-      const values = new Float64Array(rows.length * d);
-      const sums = new Float64Array(d);
-      const counts = new Float64Array(d);
-      for (let i = 0; i < rows.length; i++) {
-        if (i > 0 && i % SLICE_ROWS === 0) await setImmediate();
-        const f = this.featureRow(rows[i], features, at.getTime());
-        for (let j = 0; j < d; j++) {
-          const v = f[j];
-          if (v != null && Number.isFinite(v)) {
-            values[i * d + j] = v;
-            sums[j] += v;
-            counts[j] += 1;
-          } else values[i * d + j] = NaN;
-        }
-      }
-      // Missing values (no birth date, no income, no purchase) take the column mean: neutral after standardizing.
-      const means = Array.from(sums, (sum, j) => (counts[j] ? sum / counts[j] : 0));
-      for (let i = 0; i < values.length; i++) if (Number.isNaN(values[i])) values[i] = means[i % d];
+      const { values, means } = await segmentMatrix(rows, features, at.getTime());
       let fit;
       try {
         fit = await this.fits.run('segments', { values, features: [...features], k, seed, restarts }, [values.buffer as ArrayBuffer]);
@@ -204,30 +237,11 @@ export class AnalyticsService {
     return this.store.get<RulesFit>(key, 'rules', version, this.modelOpts(asOf), async () => {
       const at = asOf ?? new Date();
       const rows = await this.data.baskets(level, at);
-      const ids = new Map<string | number, number>();
-      const names: (string | number)[] = [];
-      const items = new Int32Array(rows.length);
-      const starts: number[] = [];
-      let current = -1;
-      rows.forEach((r, i) => {
-        if (r.purchaseId !== current) {
-          starts.push(i);
-          current = r.purchaseId;
-        }
-        let id = ids.get(r.item);
-        if (id === undefined) {
-          id = names.length;
-          ids.set(r.item, id);
-          names.push(r.item);
-        }
-        items[i] = id;
-      });
-      starts.push(rows.length);
-      const startsArr = Int32Array.from(starts);
+      const { items, starts, names } = basketArrays(rows);
       const mined = await this.fits.run(
         'rules',
-        { items, starts: startsArr, itemCount: names.length, options: { minSupport, minConfidence, minLift, maxLength } },
-        [items.buffer as ArrayBuffer, startsArr.buffer as ArrayBuffer],
+        { items, starts, itemCount: names.length, options: { minSupport, minConfidence, minLift, maxLength } },
+        [items.buffer as ArrayBuffer, starts.buffer as ArrayBuffer],
       );
       return {
         value: {
@@ -314,7 +328,7 @@ export class AnalyticsService {
       firstAt: c.firstPurchaseAt?.getTime() ?? null, lastAt: c.lastPurchaseAt?.getTime() ?? null,
     };
     const imputation = (model.model as SegmentModel & { imputation: number[] }).imputation;
-    const features = this.featureRow(row, model.result.features as SegmentFeature[], asOf.getTime()).map((v, j) => (v != null && Number.isFinite(v) ? v : imputation[j]));
+    const features = segmentFeatures(row, model.result.features as SegmentFeature[], asOf.getTime()).map((v, j) => (v != null && Number.isFinite(v) ? v : imputation[j]));
     const id = assignSegment(model.model, features);
     return { id, label: model.result.segments[id].label, asOf };
   }
