@@ -15,7 +15,6 @@ import {
   SpendForecast, SummaryGroupBy,
 } from './analytics.types';
 import { parseAsOf } from './as-of';
-import { bgNbdProbabilityAlive } from './lifetime';
 import { CustomerAnalyticsConnection } from './customer-analytics.connection';
 
 const AS_OF = { nullable: true, description: 'Date (YYYY-MM-DD) or date-time the analytics are computed as of; default now.' } as const;
@@ -254,18 +253,8 @@ export class AnalyticsQueryResolver {
     const version = await ctx.loaders.analytics.version();
     const rows = await a.data.population(null);
     const groups = await customerGroups(groupBy, ctx, rows);
-    const life = await a.lifetime(version, null);
-    const churn = new Map<number, number>();
-    const bg = life.value.bg;
-    if (bg) for (const s of a.summaries(await a.data.dailySpend(null, life.asOf), life.asOf)) churn.set(Number(s.customerId), 1 - bgNbdProbabilityAlive(bg, s));
-    const feedback = await a.data.feedback(null, new Date());
-    const scores = new Map<number, { n: number; sum: number }>();
-    for (const f of feedback) {
-      const s = scores.get(f.customerId) ?? { n: 0, sum: 0 };
-      s.n++;
-      s.sum += f.score;
-      scores.set(f.customerId, s);
-    }
+    const churn = await a.churnByCustomer(await a.lifetime(version, null));
+    const scores = new Map((await a.data.feedbackTotals('customer', new Date())).map((t) => [Number(t.group), t]));
     const acc = new Map<string, { customers: number; purchases: number; cents: number; scoreN: number; scoreSum: number; churnN: number; churnSum: number }>();
     for (const r of rows) {
       const g = groups.get(r.id) ?? 'unknown';

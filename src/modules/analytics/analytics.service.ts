@@ -223,6 +223,21 @@ export class AnalyticsService {
     });
   }
 
+  /**
+   * Churn risk (1 - P(alive)) of every customer with a lifetime estimate, computed once per fitted lifetime
+   * model: the BI summary and campaign audiences each used to recompute it for the whole population per request.
+   */
+  async churnByCustomer(life: { value: LifetimeFit; asOf: Date }): Promise<ReadonlyMap<number, number>> {
+    if (this.churnCache?.model === life.value) return this.churnCache.map;
+    const bg = life.value.bg;
+    const map = new Map<number, number>();
+    if (bg) for (const s of this.summaries(await this.data.dailySpend(null, life.asOf), life.asOf)) map.set(Number(s.customerId), 1 - bgNbdProbabilityAlive(bg, s));
+    this.churnCache = { model: life.value, map };
+    return map;
+  }
+
+  private churnCache: { model: LifetimeFit; map: ReadonlyMap<number, number> } | null = null;
+
   summaries(points: SpendPoint[], asOf: Date): CustomerSummary[] {
     return weeklySummaries(points.map((p) => p.customerId), points.map((p) => p.at), points.map((p) => p.cents), asOf.getTime());
   }

@@ -82,12 +82,7 @@ export class AudienceService {
     }
     if (spec.churnRiskAbove != null) {
       // Customers without a lifetime estimate (no purchases, or no fitted model) have no churn risk: they never match.
-      const life = await a.lifetime(version, null);
-      const churn = new Map<number, number>();
-      for (const s of a.summaries(await a.data.dailySpend(null, life.asOf), life.asOf)) {
-        const l = a.lifetimeOf(s, life.value, 365, life.asOf);
-        if (l) churn.set(Number(s.customerId), l.churnRisk);
-      }
+      const churn = await a.churnByCustomer(await a.lifetime(version, null));
       const threshold = spec.churnRiskAbove;
       tests.push((r) => (churn.get(r.id) ?? -1) > threshold);
     }
