@@ -69,18 +69,31 @@ export class AnalyticsData {
               `c.first_purchase_at AS first_at, c.last_purchase_at AS last_at FROM customers c WHERE c.deleted_at IS NULL AND c.id > ? AND c.id <= ?`,
             [from, to],
           );
-      return rows.map((r) => ({
-        id: Number(r.id),
-        birthDate: r.bd == null ? null : r.bd instanceof Date ? r.bd.toISOString().slice(0, 10) : String(r.bd).slice(0, 10),
-        annualIncome: r.inc == null ? null : Number(r.inc),
-        country: (r.country as string | null) ?? null,
-        purchaseCount: Number(r.n ?? 0),
-        totalCents: Number(r.total ?? 0),
-        firstAt: this.dialect.readDate(r.first_at)?.getTime() ?? null,
-        lastAt: this.dialect.readDate(r.last_at)?.getTime() ?? null,
-      }));
+      return rows.map(this.populationRow);
     });
   }
+
+  /** The live population rows of some customers (one statement). */
+  async populationOf(ids: readonly number[]): Promise<PopulationRow[]> {
+    const w = inList('c.id', ids);
+    const rows: Record<string, unknown>[] = await this.ds.query(
+      `SELECT c.id, c.birth_date AS bd, c.annual_income AS inc, c.country AS country, c.purchase_count AS n, c.total_spent_cents AS total, ` +
+        `c.first_purchase_at AS first_at, c.last_purchase_at AS last_at FROM customers c WHERE c.deleted_at IS NULL AND ${w.sql}`,
+      w.params,
+    );
+    return rows.map(this.populationRow);
+  }
+
+  private readonly populationRow = (r: Record<string, unknown>): PopulationRow => ({
+    id: Number(r.id),
+    birthDate: r.bd == null ? null : r.bd instanceof Date ? r.bd.toISOString().slice(0, 10) : String(r.bd).slice(0, 10),
+    annualIncome: r.inc == null ? null : Number(r.inc),
+    country: (r.country as string | null) ?? null,
+    purchaseCount: Number(r.n ?? 0),
+    totalCents: Number(r.total ?? 0),
+    firstAt: this.dialect.readDate(r.first_at)?.getTime() ?? null,
+    lastAt: this.dialect.readDate(r.last_at)?.getTime() ?? null,
+  });
 
 
   /** Purchase statistics of some customers as of a date, in one GROUP BY. */

@@ -64,18 +64,19 @@ export class CareLoaders {
 
   /**
    * For each customer, the active campaign (soonest to end) whose audience holds them and whose channel
-   * they consented to. Each active campaign's audience is evaluated once per request.
+   * they consented to. Each active campaign's audience is evaluated once per batch, for the batch's customers.
    */
   campaignFor(at: Date): DataLoader<number, Campaign | null> {
     return this.cache.get(`campaignFor:${at.getTime()}`, () =>
       new DataLoader(async (ids: readonly number[]) => {
-        const wanted = new Set(ids);
         const chosen = new Map<number, Campaign>();
         for (const campaign of await this.s.campaigns.activeAt(at)) {
-          for (const m of await this.s.audience.members(campaign.audience)) {
-            if (wanted.has(m.id) && !chosen.has(m.id) && consents(m, campaign.channel)) chosen.set(m.id, campaign);
+          // Only this page's customers still without a campaign: not each audience of the whole population.
+          const open = ids.filter((id) => !chosen.has(id));
+          if (!open.length) break;
+          for (const m of await this.s.audience.members(campaign.audience, open)) {
+            if (consents(m, campaign.channel)) chosen.set(m.id, campaign);
           }
-          if (chosen.size === wanted.size) break;
         }
         return ids.map((id) => chosen.get(id) ?? null);
       }),

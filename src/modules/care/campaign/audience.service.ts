@@ -42,10 +42,15 @@ export class AudienceService {
     return spec;
   }
 
-  /** The matching customers (not deleted, not erased), by ascending id. */
-  async members(spec: AudienceSpec): Promise<AudienceMember[]> {
+  /** The matching customers (not deleted, not erased), by ascending id; only among `within` when given. */
+  async members(spec: AudienceSpec, within?: readonly number[]): Promise<AudienceMember[]> {
     this.check(spec);
-    const ids = spec.customerIds?.length ? inList('c.id', [...new Set(spec.customerIds)]) : null;
+    let candidates = spec.customerIds?.length ? [...new Set(spec.customerIds)] : null;
+    if (within) {
+      const inside = new Set(within);
+      candidates = candidates ? candidates.filter((id) => inside.has(id)) : [...inside];
+    }
+    const ids = candidates ? inList('c.id', candidates) : null;
     const rows: { id: number; e: unknown; s: unknown }[] = await this.ds.query(
       `SELECT c.id, c.email_opt_in AS e, c.sms_opt_in AS s FROM customers c WHERE c.deleted_at IS NULL AND c.erased_at IS NULL${ids ? ` AND ${ids.sql}` : ''} ORDER BY c.id`,
       ids?.params ?? [],
@@ -54,7 +59,8 @@ export class AudienceService {
     const analytic = spec.segmentId != null || !!spec.rfmSegment || spec.churnRiskAbove != null || !!spec.valueTier;
     if (analytic && members.length) {
       const matches = await this.analyticPredicate(spec);
-      const population = new Map((await this.analytics.data.population(null)).map((r) => [r.id, r]));
+      const rows = within ? await this.analytics.data.populationOf(members.map((m) => m.id)) : await this.analytics.data.population(null);
+      const population = new Map(rows.map((r) => [r.id, r]));
       members = members.filter((m) => {
         const row = population.get(m.id);
         return !!row && matches(row);
