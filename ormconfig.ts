@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DataSource } from 'typeorm';
-import { loadConfig, type DatabaseConfig } from './src/config';
+import type { DatabaseConfig } from './src/config';
 import { SqlStatsSubscriber } from './src/common/sql-stats';
 import { entities } from './src/db/entities';
 import { mysqlMigrations } from './src/db/migrations/mysql';
@@ -53,7 +53,3 @@ export function createDataSource(database: DatabaseConfig, options: { poolSize?:
     },
   });
 }
-
-/** The DataSource for this process's configuration (DATABASE_URL). */
-export const AppDataSource = createDataSource(loadConfig().database);
-export default AppDataSource;

@@ -227,7 +227,6 @@ export async function paginate<T extends { id: number }>(q: ListQuery<T>, args: 
   });
 }
 
-/** Builds the connection from rows read with limit + 1 in the window's direction. */
 /** An edge whose cursor is encoded only when a client asks for it (most ask for nodes alone). */
 class LazyEdge<T> implements Edge<T> {
   constructor(
@@ -239,17 +238,23 @@ class LazyEdge<T> implements Edge<T> {
   }
 }
 
+/** Builds the connection from rows read with limit + 1 in the window's direction. */
 export function toConnection<T extends { id: number }>(rows: T[], w: PageWindow, sort: SortKey<T>, count: () => Promise<number>): ConnectionResult<T> {
   const more = rows.length > w.limit;
   if (more) rows.pop();
   if (w.backward) rows.reverse();
   const cursorOf = (node: T) => encodeCursor(sort.read(node), node.id, sort.expression);
   const edges = rows.map((node) => new LazyEdge(node, cursorOf));
+  // Getters like the edges' cursors: encoded only when a client asks for pageInfo.
   const pageInfo: PageInfo = {
     hasNextPage: w.backward ? !!w.cursor : more,
     hasPreviousPage: w.backward ? more : !!w.cursor,
-    startCursor: edges[0]?.cursor ?? null,
-    endCursor: edges[edges.length - 1]?.cursor ?? null,
+    get startCursor() {
+      return edges[0]?.cursor ?? null;
+    },
+    get endCursor() {
+      return edges[edges.length - 1]?.cursor ?? null;
+    },
   };
   return new ConnectionResult(edges, pageInfo, count);
 }

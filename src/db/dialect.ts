@@ -16,8 +16,6 @@ export interface Dialect {
   day(column: string): string;
   /** Case-insensitive LIKE with '!' as escape character (same meaning on both databases). */
   like(column: string): string;
-  /** INSERT that skips rows violating a unique key. */
-  insertIgnore(table: string): string;
   /** Largest number of bound parameters one statement should carry. */
   maxParams: number;
 }
@@ -28,25 +26,26 @@ export function sqliteDateString(d: Date): string {
   return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}.${pad(d.getUTCMilliseconds(), 3)}`;
 }
 
+/** Both drivers hand back a Date, or (SQLite, raw queries) 'YYYY-MM-DD HH:MM:SS.SSS' in UTC. */
+const readDate = (v: unknown): Date | null => (v == null ? null : v instanceof Date ? v : new Date(String(v).replace(' ', 'T') + 'Z'));
+
 const mysql: Dialect = {
   kind: 'mysql',
   date: (d) => d,
-  readDate: (v) => (v == null ? null : v instanceof Date ? v : new Date(String(v).replace(' ', 'T') + 'Z')),
+  readDate,
   month: (c) => `DATE_FORMAT(${c}, '%Y-%m')`,
   day: (c) => `DATE_FORMAT(${c}, '%Y-%m-%d')`,
   like: (c) => `${c} LIKE ? ESCAPE '!'`,
-  insertIgnore: (t) => `INSERT IGNORE INTO ${t}`,
   maxParams: 60000,
 };
 
 const sqlite: Dialect = {
   kind: 'sqlite',
   date: sqliteDateString,
-  readDate: (v) => (v == null ? null : v instanceof Date ? v : new Date(String(v).replace(' ', 'T') + 'Z')),
+  readDate,
   month: (c) => `strftime('%Y-%m', ${c})`,
   day: (c) => `strftime('%Y-%m-%d', ${c})`,
   like: (c) => `${c} LIKE ? ESCAPE '!'`,
-  insertIgnore: (t) => `INSERT OR IGNORE INTO ${t}`,
   maxParams: 30000,
 };
 

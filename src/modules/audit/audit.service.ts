@@ -86,13 +86,12 @@ export class AuditService {
     if (filter.entityId) f.push(frag('a.entity_id = ?', filter.entityId));
     if (filter.action) f.push(frag('a.action = ?', filter.action));
     if (filter.actorKeyId != null) f.push(frag('a.actor_key_id = ?', filter.actorKeyId));
-    const dialect = dialectOf(this.ds);
     await this.flush();
     return paginate(
       {
         ds: this.ds, from: 'audit_log a', alias: 'a', columns: this.columns, where: f, hydrate: this.hydrate,
         sort: { expression: 'a.id', read: (a) => a.id, kind: 'number', direction: SortDirection.DESC },
-        param: (v) => (v instanceof Date ? dialect.date(v) : v),
+        param: (v) => v, // ids only
       },
       page,
     );
