@@ -1,8 +1,8 @@
 import 'reflect-metadata';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DataSource } from 'typeorm';
-import type { DatabaseConfig } from './src/config';
+import { ConfigError, DEFAULT_SQLITE_FILE, type DatabaseConfig } from './src/config';
 import { SqlStatsSubscriber } from './src/common/sql-stats';
 import { entities } from './src/db/entities';
 import { mysqlMigrations } from './src/db/migrations/mysql';
@@ -39,7 +39,12 @@ export function createDataSource(database: DatabaseConfig, options: { poolSize?:
       ...(options.statementTimeoutMs ? { maxQueryExecutionTime: options.statementTimeoutMs, enableQueryTimeout: true } : {}),
     });
   }
-  if (database.file !== ':memory:') mkdirSync(dirname(database.file), { recursive: true });
+  if (database.file !== ':memory:') {
+    const folder = dirname(database.file);
+    // Only the built-in default gets its folder made: a typo in DATABASE_URL must not start an empty database.
+    if (database.file === DEFAULT_SQLITE_FILE) mkdirSync(folder, { recursive: true });
+    else if (!existsSync(folder)) throw new ConfigError(`the folder of DATABASE_URL sqlite:${database.file} does not exist (${folder}); create it or fix the path`);
+  }
   return new DataSource({
     ...common,
     type: 'better-sqlite3',

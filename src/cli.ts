@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { loadConfig } from './config';
+import { loadConfig, loadDotEnv } from './config';
 
 /**
  * The command line: `node dist/src/cli.js <command> [options]`, wrapped by the npm scripts in package.json.
@@ -73,12 +73,17 @@ const commands: Record<string, Command> = {
         return 0;
       }
       if (action === 'list') {
+        console.log('id\trole\tname\tkey starts\tstatus');
         for (const k of await auth.list()) console.log(`${k.id}\t${k.role}\t${k.name}\t${k.keyPrefix}...\t${k.revokedAt ? 'revoked ' + k.revokedAt.toISOString() : 'active'}`);
         return 0;
       }
       if (action === 'revoke') {
         const id = Number(args[1]);
-        if (!Number.isInteger(id)) throw new Error('usage: apikey revoke <id>');
+        if (!Number.isInteger(id) || id < 1) throw new Error('usage: apikey revoke <id> (the number in the first column of apikey list)');
+        if (!(await auth.list()).some((k) => k.id === id)) {
+          console.error(`there is no API key #${id}; npm run -s apikey -- list shows the keys`);
+          return 1;
+        }
         await auth.revoke(id);
         console.error(`revoked key #${id}`);
         return 0;
@@ -100,6 +105,12 @@ const commands: Record<string, Command> = {
 
 async function main(): Promise<void> {
   const [name, ...args] = process.argv.slice(2);
+  try {
+    loadDotEnv();
+  } catch (err) {
+    console.error(`configuration error: ${(err as Error).message}`);
+    process.exit(2);
+  }
   const command = name ? commands[name] : undefined;
   if (!command) {
     console.error(`usage: cli <${Object.keys(commands).join('|')}> [options]`);

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+
 /**
  * The only reader of process.env: parsed and validated once at start-up, typed and frozen.
  * Every key is listed in .env.example.
@@ -34,9 +36,34 @@ export interface AppConfig {
   metrics: boolean;
   /** redis://... shares live care events between instances; null keeps them in-process. */
   redisUrl: string | null;
+  /** Browser origins allowed to call the API (CORS); empty: no cross-origin access. */
+  corsOrigins: readonly string[];
+  /** Requests slower than this are logged at warn level (0: never). */
+  slowRequestMs: number;
 }
 
+/** The embedded default database; the only path whose folder is created when missing. */
+export const DEFAULT_SQLITE_FILE = 'data/caregraph.sqlite';
+
 export class ConfigError extends Error {}
+
+/**
+ * Reads `.env` from the working directory when there is one (ENV_FILE names another file); variables
+ * already set in the real environment win over the file.
+ */
+export function loadDotEnv(env: NodeJS.ProcessEnv = process.env): string | null {
+  const file = env.ENV_FILE || '.env';
+  if (!existsSync(file)) {
+    if (env.ENV_FILE) throw new ConfigError(`ENV_FILE ${file} does not exist`);
+    return null;
+  }
+  try {
+    process.loadEnvFile(file);
+  } catch (e) {
+    throw new ConfigError(`cannot read ${file}: ${(e as Error).message}`);
+  }
+  return file;
+}
 
 function oneOf<T extends string>(key: string, value: string | undefined, allowed: readonly T[], fallback: T): T {
   if (value === undefined || value === '') return fallback;
@@ -62,6 +89,16 @@ function int(key: string, value: string | undefined, fallback: number, min: numb
   return n;
 }
 
+function origins(value: string | undefined): readonly string[] {
+  if (value === undefined || value.trim() === '') return Object.freeze([]);
+  const list = value.split(',').map((o) => o.trim()).filter(Boolean);
+  for (const o of list) {
+    // A wildcard would let any site read the API with a user's key; credentials are never wildcarded.
+    if (!/^https?:\/\/[^/\s*]+$/.test(o)) throw new ConfigError(`CORS_ORIGINS must list origins like https://app.example.com (scheme://host[:port], no path, no *); got "${o}"`);
+  }
+  return Object.freeze(list);
+}
+
 function redisUrl(value: string | undefined): string | null {
   if (value === undefined || value === '') return null;
   if (!/^rediss?:\/\/[^\s]+$/.test(value)) throw new ConfigError('REDIS_URL must be redis://[user:pass@]host:port[/db] (or rediss://)');
@@ -69,7 +106,7 @@ function redisUrl(value: string | undefined): string | null {
 }
 
 export function parseDatabaseUrl(url: string | undefined): DatabaseConfig {
-  if (!url) return { kind: 'sqlite', file: 'data/caregraph.sqlite' };
+  if (!url) return { kind: 'sqlite', file: DEFAULT_SQLITE_FILE };
   if (url.startsWith('sqlite:')) {
     const file = url.slice('sqlite:'.length).replace(/^\/\//, '');
     if (!file) throw new ConfigError('DATABASE_URL sqlite:<file> needs a file name (or :memory:)');
@@ -97,7 +134,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<AppCo
     host: env.HOST || '127.0.0.1',
     port: int('PORT', env.PORT, 4000, 0, 65535),
     database: Object.freeze(parseDatabaseUrl(env.DATABASE_URL)),
-    seedDemo: bool('SEED_DEMO', env.SEED_DEMO, true),
+    // Demo data only where it cannot mix with real customers: development, or when production asks for it.
+    seedDemo: bool('SEED_DEMO', env.SEED_DEMO, mode === 'development'),
     demoCustomers: int('DEMO_CUSTOMERS', env.DEMO_CUSTOMERS, 500, 1, 1_000_000),
     playground: oneOf('PLAYGROUND', env.PLAYGROUND, ['apollo', 'graphiql', 'off'] as const, production ? 'off' : 'graphiql'),
     introspection: bool('INTROSPECTION', env.INTROSPECTION, !production),
@@ -118,5 +156,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<AppCo
     }),
     metrics: bool('METRICS', env.METRICS, true),
     redisUrl: redisUrl(env.REDIS_URL),
+    corsOrigins: origins(env.CORS_ORIGINS),
+    slowRequestMs: int('SLOW_REQUEST_MS', env.SLOW_REQUEST_MS, 1000, 0, 600_000),
   });
 }

@@ -1,20 +1,28 @@
 import 'reflect-metadata';
-import { ConfigError, loadConfig } from './config';
+import { ConfigError, loadConfig, loadDotEnv } from './config';
+import { describeDatabaseError } from './db/connection-errors';
 import { openDatabase } from './db/database';
 import { createLogger } from './logger';
 import { createApp } from './server';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { DatabaseConfig } from './config';
 import { Role } from './modules/auth/api-key.entity';
 import type { AuthService } from './modules/auth/auth.service';
 
 /**
+ * Where the development key is kept: data/dev-api-key, or beside the SQLite file when DATABASE_URL names
+ * another one. A key of another database found there is replaced.
+ */
+function devKeyFile(db: DatabaseConfig): string {
+  return join(db.kind === 'sqlite' && db.file !== ':memory:' ? dirname(db.file) : 'data', 'dev-api-key');
+}
+
+/**
  * Development convenience: the demo database gets an ADMIN key, kept beside the SQLite file (or in ./data)
  * so that every development start can print it and hand it to the playground. Never in production.
  */
-async function developmentKey(auth: AuthService, db: DatabaseConfig, seeded: boolean): Promise<string | null> {
-  const file = join(db.kind === 'sqlite' && db.file !== ':memory:' ? dirname(db.file) : 'data', `dev-api-key${db.kind === 'mysql' ? `-${db.database}` : ''}`);
+async function developmentKey(auth: AuthService, file: string, seeded: boolean): Promise<string | null> {
   try {
     const key = readFileSync(file, 'utf8').trim();
     if (await auth.authenticate(key)) return key;
@@ -24,6 +32,7 @@ async function developmentKey(auth: AuthService, db: DatabaseConfig, seeded: boo
   if (!seeded) return null;
   const { key } = await auth.create('development', Role.ADMIN);
   try {
+    mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, `${key}\n`, { mode: 0o600 });
   } catch {
     /* read-only directory: the key is still printed once */
@@ -35,6 +44,7 @@ async function developmentKey(auth: AuthService, db: DatabaseConfig, seeded: boo
 async function main() {
   let config;
   try {
+    loadDotEnv();
     config = loadConfig();
   } catch (e) {
     if (e instanceof ConfigError) {
@@ -44,7 +54,13 @@ async function main() {
     throw e;
   }
   const log = createLogger(config.logLevel);
-  const ds = await openDatabase(config.database, { statementTimeoutMs: config.statementTimeoutMs });
+  let ds;
+  try {
+    ds = await openDatabase(config.database, { statementTimeoutMs: config.statementTimeoutMs });
+  } catch (e) {
+    console.error(e instanceof ConfigError ? `configuration error: ${e.message}` : `CareGraph cannot open its database: ${describeDatabaseError(e, config.database)}`);
+    process.exit(e instanceof ConfigError ? 2 : 1);
+  }
   let seeded = false;
   if (config.seedDemo) {
     const { seedDemoIfEmpty } = await import('./db/seed/demo');
@@ -52,14 +68,23 @@ async function main() {
     if (seeded) log.info({ customers: config.demoCustomers }, 'empty database: loaded the demo company');
   }
   const app = await createApp(config, ds, log);
-  const devKey = config.env === 'development' ? await developmentKey(app.services.auth, config.database, seeded) : null;
+  const devKey = config.env === 'development' ? await developmentKey(app.services.auth, devKeyFile(config.database), seeded) : null;
   if (devKey) app.setPlaygroundKey(devKey);
-  await new Promise<void>((resolve) => app.http.listen(config.port, config.host, resolve));
+  await new Promise<void>((resolve) => {
+    // Prepended so that it runs before the WebSocket server's own handler (which would print a stack trace).
+    app.http.prependOnceListener('error', (err: NodeJS.ErrnoException) => {
+      const where = `${config.host}:${config.port}`;
+      console.error(err.code === 'EADDRINUSE' ? `CareGraph cannot listen: ${where} is already in use (stop the other process or set PORT)`
+        : `CareGraph cannot listen on ${where}: ${err.code ?? err.message}`);
+      process.exit(1);
+    });
+    app.http.listen(config.port, config.host, resolve);
+  });
   const where = config.database.kind === 'sqlite' ? `SQLite ${config.database.file}` : `MySQL ${config.database.database}`;
   log.info({ database: where }, `CareGraph is listening on http://${config.host}:${config.port}/graphql`);
   if (config.playground !== 'off') console.error(`\n  CareGraph playground: http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}/graphql`);
   console.error(devKey
-    ? `  Development API key (ADMIN): ${devKey}\n  (send it as Authorization: Bearer <key>; the playground already does)\n`
+    ? `  Development API key (ADMIN): ${devKey}\n  (kept in ${devKeyFile(config.database)}; send it as Authorization: Bearer <key>; the playground already does)\n`
     : '  Create an API key with: npm run -s apikey -- create --role ADMIN --name <you>\n');
 
   let stopping = false;

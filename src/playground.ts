@@ -11,6 +11,7 @@ const ASSETS: Record<string, { file: string; type: string }> = {
   'react-dom.js': { file: 'react-dom/umd/react-dom.production.min.js', type: 'text/javascript' },
   'graphiql.js': { file: 'graphiql/graphiql.min.js', type: 'text/javascript' },
   'graphiql.css': { file: 'graphiql/graphiql.min.css', type: 'text/css' },
+  'graphql-ws.js': { file: 'graphql-ws/umd/graphql-ws.min.js', type: 'text/javascript' },
 };
 
 const cache = new Map<string, Buffer>();
@@ -64,8 +65,27 @@ export function playgroundHtml(apiKey: string | null = null): string {
   <script src="${PLAYGROUND_ASSET_PREFIX}react.js"></script>
   <script src="${PLAYGROUND_ASSET_PREFIX}react-dom.js"></script>
   <script src="${PLAYGROUND_ASSET_PREFIX}graphiql.js"></script>
+  <script src="${PLAYGROUND_ASSET_PREFIX}graphql-ws.js"></script>
   <script>
-    const fetcher = GraphiQL.createFetcher({ url: window.location.pathname });
+    const http = GraphiQL.createFetcher({ url: window.location.pathname });
+    const wsUrl = (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + location.pathname;
+    // Subscriptions go over graphql-ws on the same path, with the key from the headers editor.
+    const clients = new Map();
+    function wsClient(authorization) {
+      if (!clients.has(authorization)) clients.set(authorization, graphqlWs.createClient({ url: wsUrl, connectionParams: { authorization }, lazy: true }));
+      return clients.get(authorization);
+    }
+    function isSubscription(params) {
+      const name = params.operationName;
+      const re = name ? new RegExp('\\\\bsubscription\\\\s+' + name + '\\\\b') : /(^|})\\s*subscription\\b/;
+      return re.test(params.query.replace(/#[^\\n]*/g, ''));
+    }
+    function fetcher(params, opts) {
+      if (!isSubscription(params)) return http(params, opts);
+      const headers = (opts && opts.headers) || {};
+      const authorization = headers.Authorization || headers.authorization || '';
+      return wsClient(authorization).iterate({ query: params.query, variables: params.variables, operationName: params.operationName || undefined });
+    }
     ReactDOM.createRoot(document.getElementById('graphiql')).render(
       React.createElement(GraphiQL, { fetcher, defaultQuery: ${JSON.stringify(EXAMPLE)}, defaultHeaders: ${headers}, shouldPersistHeaders: true }),
     );

@@ -38,6 +38,26 @@ export interface App {
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
+/** What the access log says of a request beyond method, status and time. */
+interface AccessEntry {
+  keyId?: number;
+  operation?: string;
+  /** SQL statements the request ran (only when SQL_STATS counts them). */
+  sql?: number;
+}
+const accessEntries = new WeakMap<IncomingMessage, AccessEntry>();
+
+/** The operation's name for the access log: the client's operationName, else "anonymous". Never the query text. */
+function operationName(body: unknown, url: URL): string {
+  const b = body as { operationName?: unknown; query?: unknown } | undefined;
+  let name: unknown = b?.operationName ?? url.searchParams.get('operationName');
+  if (typeof name !== 'string' || !name) {
+    const query = typeof b?.query === 'string' ? b.query : url.searchParams.get('query') ?? '';
+    name = /^\s*(?:query|mutation|subscription)\s+([_A-Za-z][_0-9A-Za-z]*)/.exec(query.slice(0, 300))?.[1] ?? 'anonymous';
+  }
+  return typeof name === 'string' && /^[_A-Za-z][_0-9A-Za-z]{0,100}$/.test(name) ? name : 'anonymous';
+}
+
 /** Builds the Apollo server and the HTTP app around it; shared by main and the tests. */
 export async function createApp(config: Readonly<AppConfig>, ds: DataSource, log: Logger): Promise<App> {
   const services = createServices(ds);
@@ -137,6 +157,8 @@ export async function createApp(config: Readonly<AppConfig>, ds: DataSource, log
 
   async function handleGraphQL(req: IncomingMessage, res: ServerResponse, url: URL, requestId: string) {
     const principal = await authenticate(req);
+    const access = accessEntries.get(req);
+    if (access && principal) access.keyId = principal.keyId;
     if (!principal) {
       return reject(res, 401, ErrorCode.UNAUTHENTICATED, 'Send a valid API key: Authorization: Bearer <key>', requestId, { 'www-authenticate': 'Bearer' });
     }
@@ -169,6 +191,10 @@ export async function createApp(config: Readonly<AppConfig>, ds: DataSource, log
         context: async () => context,
       });
     const result = await (config.sqlStats ? withSqlStats(sqlStats, run) : run());
+    if (access) {
+      access.operation = operationName(body, url);
+      if (config.sqlStats) access.sql = sqlStats.statements;
+    }
     res.statusCode = result.status ?? 200;
     for (const [k, v] of result.headers) res.setHeader(k, v);
     res.setHeader('x-request-id', requestId);
@@ -185,11 +211,16 @@ export async function createApp(config: Readonly<AppConfig>, ds: DataSource, log
     const requestId = typeof req.headers['x-request-id'] === 'string' && REQUEST_ID.test(req.headers['x-request-id']) ? req.headers['x-request-id'] : randomUUID();
     const url = new URL(req.url ?? '/', 'http://localhost');
     const routeName = ['/graphql', '/healthz', '/readyz', '/metrics'].includes(url.pathname) ? url.pathname : 'other';
-    inFlight++;
+    const access: AccessEntry = {};
+    accessEntries.set(req, access);
     res.on('close', () => {
+      const ms = performance.now() - started;
       metrics.requests.inc({ route: routeName, status: String(res.statusCode) });
-      metrics.latency.observe({ route: routeName }, (performance.now() - started) / 1000);
+      metrics.latency.observe({ route: routeName }, ms / 1000);
+      logAccess(req.method ?? 'GET', routeName, res.statusCode, ms, requestId, access);
     });
+    if (cors(req, res)) return;
+    inFlight++;
     route(req, res, url, requestId)
       .catch((err) => {
         log.error({ err, requestId }, 'request failed');
@@ -206,6 +237,35 @@ export async function createApp(config: Readonly<AppConfig>, ds: DataSource, log
   http.requestTimeout = config.requestTimeoutMs;
   http.headersTimeout = Math.min(60_000, config.requestTimeoutMs);
   const subscriptions = attachSubscriptions(http, { schema, services, config, log, validationRules: armor.validationRules });
+
+  /**
+   * One line per request for operators (never the key, the query text or personal data); probes and metrics
+   * scrapes only at debug level. Slow requests are raised to warn.
+   */
+  function logAccess(method: string, routeName: string, status: number, ms: number, requestId: string, a: AccessEntry) {
+    const slow = config.slowRequestMs > 0 && ms >= config.slowRequestMs;
+    const level = slow ? 'warn' : routeName === '/graphql' || routeName === 'other' ? 'info' : 'debug';
+    if (!log.isLevelEnabled(level)) return;
+    log[level]({ requestId, method, route: routeName, operation: a.operation, status, ms: Math.round(ms * 10) / 10, sql: a.sql, keyId: a.keyId }, slow ? 'slow request' : 'request');
+  }
+
+  /** CORS for the origins in CORS_ORIGINS: preflights are answered here, without a key. True when answered. */
+  function cors(req: IncomingMessage, res: ServerResponse): boolean {
+    const origin = req.headers.origin;
+    if (!origin || !config.corsOrigins.length) return false;
+    const allowed = config.corsOrigins.includes(origin);
+    res.setHeader('vary', 'Origin');
+    if (allowed) res.setHeader('access-control-allow-origin', origin);
+    if (req.method !== 'OPTIONS' || !req.headers['access-control-request-method']) return false;
+    if (allowed) {
+      res.setHeader('access-control-allow-methods', 'GET, POST, OPTIONS');
+      res.setHeader('access-control-allow-headers', 'authorization, content-type, x-request-id, idempotency-key');
+      res.setHeader('access-control-max-age', '600');
+    }
+    res.statusCode = allowed ? 204 : 403;
+    res.end();
+    return true;
+  }
 
   const wantsHtml = (req: IncomingMessage) => req.method === 'GET' && /text\/html/.test(req.headers.accept ?? '');
 

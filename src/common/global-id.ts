@@ -15,7 +15,11 @@ export function parseGlobalId(globalId: string): { type: string; id: number } | 
 export function expectGlobalId(globalId: string, type: string, argName = 'id'): number {
   const parsed = parseGlobalId(globalId);
   if (!parsed || parsed.type !== type) {
-    throw badInput(`${argName} "${globalId.slice(0, 80)}" is not a ${type} id`, { argument: argName });
+    // A plain number is the commonest mistake: say what an id looks like and which one was probably meant.
+    const hint = /^[1-9][0-9]{0,14}$/.test(globalId)
+      ? `: ids are global ids, e.g. "${toGlobalId(type, Number(globalId))}" for ${type} ${globalId}; take them from the id field of a query`
+      : '';
+    throw badInput(`${argName} "${globalId.slice(0, 80)}" is not a ${type} id${hint}`, { argument: argName });
   }
   return parsed.id;
 }
