@@ -63,7 +63,10 @@ export async function createApp(config: Readonly<AppConfig>, ds: DataSource, log
   const services = createServices(ds);
   const schema = await getSchema();
   const metrics = createMetrics();
-  services.analytics.store.onFit = (kind, ms) => metrics.modelFits.observe({ kind }, ms / 1000);
+  services.analytics.store.onFit = (kind, ms) => {
+    metrics.modelFits.observe({ kind }, ms / 1000);
+    log.info({ kind, ms: Math.round(ms) }, 'model fitted');
+  };
   const rateLimiter = new RateLimiter(config.rateLimitPerMinute);
 
   const errorPlugin: ApolloServerPlugin<Context> = {
