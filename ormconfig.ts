@@ -27,7 +27,11 @@ export function createDataSource(database: DatabaseConfig, options: { poolSize?:
       ...common,
       // TypeORM reads MariaDB's catalogue differently: the flavour must be right for migration checks.
       type: database.flavor ?? 'mysql',
-      url: database.url,
+      // With read replicas: every ordinary read stays on the primary (defaultMode), only the analytics ask for
+      // a replica (src/db/replicas.ts); a replica that fails is skipped for 5 s, then tried again.
+      ...(database.replicas?.length
+        ? { replication: { master: { url: database.url }, slaves: database.replicas.map((url) => ({ url })), defaultMode: 'master' as const, restoreNodeTimeout: 5000, removeNodeErrorCount: 1, canRetry: true } }
+        : { url: database.url }),
       timezone: 'Z',
       charset: 'utf8mb4_unicode_ci',
       supportBigNumbers: true,

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
  * Every key is listed in .env.example.
  */
 export type DatabaseConfig =
-  | { kind: 'mysql'; url: string; database: string; flavor?: 'mysql' | 'mariadb' }
+  | { kind: 'mysql'; url: string; database: string; flavor?: 'mysql' | 'mariadb'; replicas?: readonly string[] }
   | { kind: 'sqlite'; file: string };
 
 export type PlaygroundKind = 'apollo' | 'graphiql' | 'off';
@@ -40,6 +40,8 @@ export interface AppConfig {
   corsOrigins: readonly string[];
   /** Requests slower than this are logged at warn level (0: never). */
   slowRequestMs: number;
+  /** A read replica further behind the primary than this is not read from (analytics read the primary). */
+  replicaMaxLagSeconds: number;
 }
 
 /** The embedded default database; the only path whose folder is created when missing. */
@@ -89,6 +91,18 @@ function int(key: string, value: string | undefined, fallback: number, min: numb
   return n;
 }
 
+/** DATABASE_REPLICA_URLS: read replicas of a MySQL/MariaDB primary, for the analytics' population reads. */
+function withReplicas(db: DatabaseConfig, value: string | undefined): DatabaseConfig {
+  if (value === undefined || value.trim() === '') return db;
+  if (db.kind !== 'mysql') throw new ConfigError('DATABASE_REPLICA_URLS needs a MySQL/MariaDB DATABASE_URL');
+  const replicas = value.split(',').map((u) => u.trim()).filter(Boolean).map((u) => {
+    const parsed = parseDatabaseUrl(u);
+    if (parsed.kind !== 'mysql') throw new ConfigError(`DATABASE_REPLICA_URLS must list mysql:// URLs (got "${u.replace(/:[^:@/]*@/, ':***@')}")`);
+    return parsed.url;
+  });
+  return { ...db, replicas: Object.freeze(replicas) };
+}
+
 function origins(value: string | undefined): readonly string[] {
   if (value === undefined || value.trim() === '') return Object.freeze([]);
   const list = value.split(',').map((o) => o.trim()).filter(Boolean);
@@ -133,7 +147,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<AppCo
     env: mode,
     host: env.HOST || '127.0.0.1',
     port: int('PORT', env.PORT, 4000, 0, 65535),
-    database: Object.freeze(parseDatabaseUrl(env.DATABASE_URL)),
+    database: Object.freeze(withReplicas(parseDatabaseUrl(env.DATABASE_URL), env.DATABASE_REPLICA_URLS)),
     // Demo data only where it cannot mix with real customers: development, or when production asks for it.
     seedDemo: bool('SEED_DEMO', env.SEED_DEMO, mode === 'development'),
     demoCustomers: int('DEMO_CUSTOMERS', env.DEMO_CUSTOMERS, 500, 1, 1_000_000),
@@ -158,5 +172,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<AppCo
     redisUrl: redisUrl(env.REDIS_URL),
     corsOrigins: origins(env.CORS_ORIGINS),
     slowRequestMs: int('SLOW_REQUEST_MS', env.SLOW_REQUEST_MS, 1000, 0, 600_000),
+    replicaMaxLagSeconds: int('REPLICA_MAX_LAG_S', env.REPLICA_MAX_LAG_S, 30, 0, 86_400),
   });
 }

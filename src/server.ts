@@ -14,6 +14,7 @@ import { costLimitPlugin } from './common/cost';
 import { bearerToken, clientError, ErrorCode, mapError } from './common/errors';
 import { RateLimiter } from './common/rate-limit';
 import { withSqlStats, type SqlStats } from './common/sql-stats';
+import { onPrimary, replicaRouterOf } from './db/replicas';
 import type { AppConfig } from './config';
 import { Loaders, type Context } from './context';
 import { createMetrics, type Metrics } from './metrics';
@@ -47,6 +48,12 @@ interface AccessEntry {
 }
 const accessEntries = new WeakMap<IncomingMessage, AccessEntry>();
 
+/** Whether a request may be a mutation (conservative: the word anywhere in its document). */
+function mayWrite(body: unknown, url: URL): boolean {
+  const query = (body as { query?: unknown } | undefined)?.query ?? url.searchParams.get('query');
+  return typeof query !== 'string' || /\bmutation\b/.test(query);
+}
+
 /** The operation's name for the access log: the client's operationName, else "anonymous". Never the query text. */
 function operationName(body: unknown, url: URL): string {
   const b = body as { operationName?: unknown; query?: unknown } | undefined;
@@ -68,6 +75,7 @@ export async function createApp(config: Readonly<AppConfig>, ds: DataSource, log
     log.info({ kind, ms: Math.round(ms) }, 'model fitted');
   };
   const rateLimiter = new RateLimiter(config.rateLimitPerMinute);
+  const replicas = replicaRouterOf(ds);
 
   const errorPlugin: ApolloServerPlugin<Context> = {
     async requestDidStart() {
@@ -193,7 +201,9 @@ export async function createApp(config: Readonly<AppConfig>, ds: DataSource, log
         httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
         context: async () => context,
       });
-    const result = await (config.sqlStats ? withSqlStats(sqlStats, run) : run());
+    // With read replicas, a request that may write reads everything from the primary (its own writes).
+    const routed = replicas && mayWrite(body, url) ? () => onPrimary(run) : run;
+    const result = await (config.sqlStats ? withSqlStats(sqlStats, routed) : routed());
     if (access) {
       access.operation = operationName(body, url);
       if (config.sqlStats) access.sql = sqlStats.statements;
@@ -290,7 +300,9 @@ export async function createApp(config: Readonly<AppConfig>, ds: DataSource, log
         return sendJson(res, 200, { status: 'ok' });
       case '/readyz': {
         const ok = ready && (await databaseAnswers(ds));
-        return sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : 'not ready' });
+        // Replicas are detail: without a healthy one the primary serves the analytics, so the instance stays ready.
+        const replicas = replicaRouterOf(ds)?.status();
+        return sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : 'not ready', ...(replicas ? { replicas } : {}) });
       }
       case '/metrics':
         if (!config.metrics) return sendJson(res, 404, { error: 'not found' });

@@ -1,7 +1,9 @@
 import { createConnection } from 'mysql2/promise';
 import type { DataSource } from 'typeorm';
 import { createDataSource } from '../../ormconfig';
+import type { Logger } from 'pino';
 import type { DatabaseConfig } from '../config';
+import { ReplicaRouter, registerReplicaRouter } from './replicas';
 
 /** mysql:// may point at MySQL or MariaDB; asks the server which, once, before TypeORM starts. */
 export async function resolveFlavor(db: DatabaseConfig): Promise<DatabaseConfig> {
@@ -16,9 +18,22 @@ export async function resolveFlavor(db: DatabaseConfig): Promise<DatabaseConfig>
   }
 }
 
-/** Opens the database and applies pending migrations (never synchronize). */
-export async function openDatabase(db: DatabaseConfig, options: { statementTimeoutMs?: number; poolSize?: number } = {}): Promise<DataSource> {
+/** Opens the database and applies pending migrations (never synchronize); starts watching read replicas. */
+export async function openDatabase(
+  db: DatabaseConfig,
+  options: { statementTimeoutMs?: number; poolSize?: number; replicaMaxLagSeconds?: number; log?: Pick<Logger, 'warn' | 'info'> } = {},
+): Promise<DataSource> {
   const ds = await createDataSource(await resolveFlavor(db), options).initialize();
   await ds.runMigrations({ transaction: 'each' });
+  if (db.kind === 'mysql' && db.replicas?.length) {
+    const router = new ReplicaRouter(ds, db.replicas, options.replicaMaxLagSeconds ?? 30, options.log);
+    registerReplicaRouter(ds, router);
+    await router.start();
+    const destroy = ds.destroy.bind(ds);
+    ds.destroy = () => {
+      router.stop();
+      return destroy();
+    };
+  }
   return ds;
 }

@@ -1,5 +1,6 @@
 import { setImmediate } from 'node:timers/promises';
 import type { DataSource } from 'typeorm';
+import { analyticsReader } from '../../db/replicas';
 import { AppError, badInput, ErrorCode } from '../../common/errors';
 import { toGlobalId } from '../../common/global-id';
 import { fromCents } from '../../common/money';
@@ -143,7 +144,8 @@ export class AnalyticsService {
   readonly fits = new FitPool();
 
   constructor(private readonly ds: DataSource) {
-    this.data = new AnalyticsData(ds);
+    // Population reads go to a read replica when there is a healthy one (src/db/replicas.ts).
+    this.data = new AnalyticsData(analyticsReader(ds));
     this.store = new ModelStore(ds);
   }
 
