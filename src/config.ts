@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { DEFAULT_ANALYTIC_LIMITS, type AnalyticLimits } from './modules/analytics/limits';
 
 /**
  * The only reader of process.env: parsed and validated once at start-up, typed and frozen.
@@ -42,6 +43,8 @@ export interface AppConfig {
   slowRequestMs: number;
   /** A read replica further behind the primary than this is not read from (analytics read the primary). */
   replicaMaxLagSeconds: number;
+  /** What one request may make the analytics do (src/modules/analytics/limits.ts). */
+  analyticLimits: Readonly<AnalyticLimits>;
 }
 
 /** The embedded default database; the only path whose folder is created when missing. */
@@ -173,5 +176,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<AppCo
     corsOrigins: origins(env.CORS_ORIGINS),
     slowRequestMs: int('SLOW_REQUEST_MS', env.SLOW_REQUEST_MS, 1000, 0, 600_000),
     replicaMaxLagSeconds: int('REPLICA_MAX_LAG_S', env.REPLICA_MAX_LAG_S, 30, 0, 86_400),
+    analyticLimits: Object.freeze({
+      fitTimeoutMs: int('FIT_TIMEOUT_MS', env.FIT_TIMEOUT_MS, DEFAULT_ANALYTIC_LIMITS.fitTimeoutMs, 1000, 3_600_000),
+      fitHeapMb: int('FIT_HEAP_MB', env.FIT_HEAP_MB, DEFAULT_ANALYTIC_LIMITS.fitHeapMb, 64, 65_536),
+      modelCacheBytes: int('MODEL_CACHE_MB', env.MODEL_CACHE_MB, DEFAULT_ANALYTIC_LIMITS.modelCacheBytes / 1048576, 1, 65_536) * 1048576,
+      variantFitsPerMinute: int('VARIANT_FITS_PER_MINUTE', env.VARIANT_FITS_PER_MINUTE, DEFAULT_ANALYTIC_LIMITS.variantFitsPerMinute, 0, 100_000),
+    }),
   });
 }

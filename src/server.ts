@@ -67,7 +67,7 @@ function operationName(body: unknown, url: URL): string {
 
 /** Builds the Apollo server and the HTTP app around it; shared by main and the tests. */
 export async function createApp(config: Readonly<AppConfig>, ds: DataSource, log: Logger): Promise<App> {
-  const services = createServices(ds);
+  const services = createServices(ds, config.analyticLimits);
   const schema = await getSchema();
   const metrics = createMetrics();
   services.analytics.store.onFit = (kind, ms) => {

@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { AnalyticsService } from './modules/analytics/analytics.service';
+import type { AnalyticLimits } from './modules/analytics/limits';
 import { AuditService } from './modules/audit/audit.service';
 import { AuthService } from './modules/auth/auth.service';
 import { registerCarePrivacy } from './modules/care/care.privacy';
@@ -12,14 +13,14 @@ import { PurchaseService } from './modules/purchase/purchase.service';
 import { publishCareEvent } from './realtime/pubsub';
 
 /** The stateless services of one process, built once at start-up around the DataSource. */
-export function createServices(ds: DataSource) {
+export function createServices(ds: DataSource, analyticLimits?: AnalyticLimits) {
   const core = {
     ds,
     customers: new CustomerService(ds),
     products: new ProductService(ds),
     purchases: new PurchaseService(ds),
     feedback: new FeedbackService(ds),
-    analytics: new AnalyticsService(ds),
+    analytics: new AnalyticsService(ds, analyticLimits),
     auth: new AuthService(ds),
     audit: new AuditService(ds),
     privacy: new PrivacyService(ds),

@@ -75,3 +75,35 @@ test('refreshAnalytics drops stored models (ADMIN only)', async () => {
   expect(Number(n)).toBe(0);
   expect((await t.as('AGENT', `mutation { refreshAnalytics }`)).errors?.[0].extensions?.code).toBe('FORBIDDEN');
 });
+
+test('the in-memory models are bounded by bytes (least recently used leave first); variants are not stored for other instances', async () => {
+  const store = new ModelStore(t.ds, { modelCacheBytes: 3_000, variantFitsPerMinute: 0 });
+  const v = version(10, 10);
+  const model = (n: number) => async () => ({ value: { filler: 'x'.repeat(900), n }, asOf: new Date() });
+  let fits = 0;
+  store.onFit = () => fits++;
+  for (let i = 0; i < 3; i++) await store.get(`bounded:${i}`, 'test', v, { live: false, variant: true }, model(i));
+  expect(store.cached.models).toBe(3);
+  await store.get('bounded:0', 'test', v, { live: false, variant: true }, model(0)); // used again: now the newest
+  await store.get('bounded:3', 'test', v, { live: false, variant: true }, model(3)); // over 3,000 bytes: the oldest leaves
+  expect(store.cached.bytes).toBeLessThanOrEqual(3_000);
+  expect(fits).toBe(4);
+  await store.get('bounded:0', 'test', v, { live: false, variant: true }, model(0));
+  expect(fits).toBe(4); // kept: it was used recently
+  await store.get('bounded:1', 'test', v, { live: false, variant: true }, model(1));
+  expect(fits).toBe(5); // evicted: fitted again
+  const rows = await t.ds.query(`SELECT COUNT(*) AS n FROM analytics_models WHERE model_key LIKE 'bounded:%'`);
+  expect(Number(rows[0].n)).toBe(0);
+});
+
+test('one key may have only so many new variants fitted a minute', async () => {
+  const store = new ModelStore(t.ds, { modelCacheBytes: 1e9, variantFitsPerMinute: 2 });
+  const v = version(10, 10);
+  const fit = async () => ({ value: 1, asOf: new Date() });
+  await store.get('variant:a', 'test', v, { live: false, variant: true, caller: 7 }, fit);
+  await store.get('variant:b', 'test', v, { live: false, variant: true, caller: 7 }, fit);
+  await expect(store.get('variant:c', 'test', v, { live: false, variant: true, caller: 7 }, fit)).rejects.toMatchObject({ code: 'RATE_LIMITED' });
+  // Another key has its own budget; a variant already fitted costs nothing.
+  await store.get('variant:c', 'test', v, { live: false, variant: true, caller: 8 }, fit);
+  await store.get('variant:a', 'test', v, { live: false, variant: true, caller: 7 }, fit);
+});

@@ -9,6 +9,8 @@ export enum ErrorCode {
   UNAUTHENTICATED = 'UNAUTHENTICATED',
   RATE_LIMITED = 'RATE_LIMITED',
   QUERY_TOO_COSTLY = 'QUERY_TOO_COSTLY',
+  /** A model fit ran past its time or memory budget and was stopped (the query asked for too much). */
+  ANALYTICS_LIMIT = 'ANALYTICS_LIMIT',
   SERVICE_UNAVAILABLE = 'SERVICE_UNAVAILABLE',
   INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
 }

@@ -38,7 +38,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   const ds = await openDatabase(db);
   const config = loadConfig({
     NODE_ENV: 'test', SQL_STATS: 'true', PLAYGROUND: 'off', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', SHUTDOWN_GRACE_MS: '1000',
-    RATE_LIMIT_PER_MINUTE: '0', ...env,
+    RATE_LIMIT_PER_MINUTE: '0', VARIANT_FITS_PER_MINUTE: '0', ...env,
   });
   const app = await createApp(config, ds, createLogger(config.logLevel));
   await new Promise<void>((resolve) => app.http.listen(0, '127.0.0.1', resolve));

@@ -8,13 +8,14 @@ import type { Context } from '../../context';
 import { Role } from '../auth/api-key.entity';
 import { Customer } from '../customer/customer.entity';
 import { CustomerFilter } from '../customer/customer.inputs';
-import { AnalyticsService, DEFAULT_SEED, DEFAULT_SEGMENT_FEATURES, DEFAULT_SEGMENT_K } from './analytics.service';
+import { AnalyticsService, DEFAULT_RULE_ARGS, DEFAULT_SEED, DEFAULT_SEGMENT_FEATURES, DEFAULT_SEGMENT_K } from './analytics.service';
 import {
   AnalyticsSummaryRow, AssociationRules, AtRiskCustomer, CustomerAnalyticsRow, CustomerLifetime, CustomerRfm, CustomerSatisfaction, CustomerSegment,
   CustomerValue, DemandForecast, LifetimeModel, PainPoint, ProductRecommendation, RuleItemLevel, SatisfactionPeriod, SegmentFeature, Segmentation,
   SpendForecast, SummaryGroupBy,
 } from './analytics.types';
 import { parseAsOf } from './as-of';
+import { RULES_MIN_SUPPORT_COUNT } from './limits';
 import { CustomerAnalyticsConnection } from './customer-analytics.connection';
 
 const AS_OF = { nullable: true, description: 'Date (YYYY-MM-DD) or date-time the analytics are computed as of; default now.' } as const;
@@ -30,7 +31,7 @@ export class CustomerAnalyticsResolver {
   async value(@Root() c: Customer, @Arg('asOf', () => String, AS_OF) asOfArg: string | undefined, @Ctx() ctx: Context) {
     const asOf = parseAsOf(asOfArg);
     const version = await ctx.loaders.analytics.version();
-    const [stats, pop] = await Promise.all([this.statsOf(c, asOf, ctx), ctx.services.analytics.population(version, asOf)]);
+    const [stats, pop] = await Promise.all([this.statsOf(c, asOf, ctx), ctx.services.analytics.population(version, asOf, ctx.principal?.keyId)]);
     return ctx.services.analytics.value(stats, pop.value, asOf ?? new Date());
   }
 
@@ -38,7 +39,7 @@ export class CustomerAnalyticsResolver {
   async rfm(@Root() c: Customer, @Arg('asOf', () => String, AS_OF) asOfArg: string | undefined, @Ctx() ctx: Context) {
     const asOf = parseAsOf(asOfArg);
     const version = await ctx.loaders.analytics.version();
-    const [stats, pop] = await Promise.all([this.statsOf(c, asOf, ctx), ctx.services.analytics.population(version, asOf)]);
+    const [stats, pop] = await Promise.all([this.statsOf(c, asOf, ctx), ctx.services.analytics.population(version, asOf, ctx.principal?.keyId)]);
     return ctx.services.analytics.rfm(stats, pop.value, asOf ?? new Date());
   }
 
@@ -51,7 +52,7 @@ export class CustomerAnalyticsResolver {
   ) {
     if (horizonDays < 1 || horizonDays > 3650) throw badInput('horizonDays must be from 1 to 3650');
     const version = await ctx.loaders.analytics.version();
-    const model = await ctx.services.analytics.lifetime(version, parseAsOf(asOfArg));
+    const model = await ctx.services.analytics.lifetime(version, parseAsOf(asOfArg), false, ctx.principal?.keyId);
     const summary = await ctx.loaders.analytics.lifetimeSummary(model.asOf).load(c.id);
     return ctx.services.analytics.lifetimeOf(summary, model.value, horizonDays, model.asOf);
   }
@@ -103,10 +104,11 @@ export class CustomerAnalyticsResolver {
 
 @ArgsType()
 class RuleArgs {
-  @Field(() => Float, { defaultValue: 0.01 }) minSupport!: number;
-  @Field(() => Float, { defaultValue: 0.3 }) minConfidence!: number;
-  @Field(() => Float, { defaultValue: 0 }) minLift!: number;
-  @Field(() => Int, { defaultValue: 10 }) maxLength!: number;
+  @Field(() => Float, { defaultValue: DEFAULT_RULE_ARGS.minSupport, description: `Share of baskets holding the rule, in (0, 1]; a rule must be seen in at least ${RULES_MIN_SUPPORT_COUNT} baskets.` })
+  minSupport!: number;
+  @Field(() => Float, { defaultValue: DEFAULT_RULE_ARGS.minConfidence }) minConfidence!: number;
+  @Field(() => Float, { defaultValue: DEFAULT_RULE_ARGS.minLift }) minLift!: number;
+  @Field(() => Int, { defaultValue: DEFAULT_RULE_ARGS.maxLength, description: 'Items in a rule, consequent included (2 to 10).' }) maxLength!: number;
   @Field(() => RuleItemLevel, { defaultValue: RuleItemLevel.PRODUCT }) level!: RuleItemLevel;
   @Field(() => Int, { defaultValue: 20, description: 'How many rules to return (highest lift first).' })
   @Min(0)
@@ -127,20 +129,20 @@ export class AnalyticsQueryResolver {
     @Ctx() ctx: Context,
   ) {
     const version = await ctx.loaders.analytics.version();
-    const m = await ctx.services.analytics.segments(version, k, features?.length ? features : DEFAULT_SEGMENT_FEATURES, seed, restarts);
+    const m = await ctx.services.analytics.segments(version, k, features?.length ? features : DEFAULT_SEGMENT_FEATURES, seed, restarts, false, ctx.principal?.keyId);
     return ctx.services.analytics.segmentationResult(m);
   }
 
   @Query(() => AssociationRules, { description: 'Association rules X => {y} over purchase baskets (arules semantics).' })
   async associationRules(@Args(() => RuleArgs) args: RuleArgs, @Ctx() ctx: Context) {
     const version = await ctx.loaders.analytics.version();
-    return ctx.services.analytics.associationRules(version, { ...args, asOf: parseAsOf(args.asOf) });
+    return ctx.services.analytics.associationRules(version, { ...args, asOf: parseAsOf(args.asOf), caller: ctx.principal?.keyId });
   }
 
   @Query(() => LifetimeModel, { description: 'BG/NBD and Gamma-Gamma fitted by maximum likelihood on all customers (weeks).' })
   async lifetimeModel(@Arg('asOf', () => String, AS_OF) asOfArg: string | undefined, @Ctx() ctx: Context) {
     const version = await ctx.loaders.analytics.version();
-    return ctx.services.analytics.lifetimeModelResult(await ctx.services.analytics.lifetime(version, parseAsOf(asOfArg)));
+    return ctx.services.analytics.lifetimeModelResult(await ctx.services.analytics.lifetime(version, parseAsOf(asOfArg), false, ctx.principal?.keyId));
   }
 
   @Query(() => [PainPoint], { description: 'Issues of unsatisfied feedback (score <= 2), most reported first.' })

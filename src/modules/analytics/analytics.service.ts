@@ -16,6 +16,7 @@ import { RuleItemLevel, SegmentFeature, ValueTierEnum } from './analytics.types'
 import { forecastSeries, monthlySeries } from './forecast/forecast';
 import { bgNbdExpectedPurchases, bgNbdProbabilityAlive, customerLifetimeValue, gammaGammaExpectedValue, type CustomerSummary } from './lifetime';
 import { FitPool } from './fit-pool';
+import { DEFAULT_ANALYTIC_LIMITS, RULES_MAX_ITEMSETS, RULES_MAX_RULES, RULES_MIN_SUPPORT_COUNT, type AnalyticLimits } from './limits';
 import { orNull, weeklySummaries, WEEK_DAYS, type LifetimeFit } from './fits';
 import { ModelStore, type DataVersion } from './model-store';
 import { buildProductSpace, recommendProducts, type ProductSpace } from './recommendations/recommend';
@@ -27,6 +28,11 @@ import { fitValueTiers, purchaseFrequency, valueTier, type ValueTierModel } from
 export const DEFAULT_SEGMENT_FEATURES = [SegmentFeature.AGE, SegmentFeature.ANNUAL_INCOME, SegmentFeature.PURCHASE_FREQUENCY];
 export const DEFAULT_SEGMENT_K = 4;
 export const DEFAULT_SEED = 42;
+const DEFAULT_SEGMENT_RESTARTS = 10;
+const DEFAULT_SEGMENTS_KEY = `segments:${DEFAULT_SEGMENT_K}:${DEFAULT_SEGMENT_FEATURES.join(',')}:${DEFAULT_SEED}:${DEFAULT_SEGMENT_RESTARTS}`;
+/** associationRules' defaults: the one rule set shared by instances; other arguments are per-process variants. */
+export const DEFAULT_RULE_ARGS = { minSupport: 0.01, minConfidence: 0.3, minLift: 0, maxLength: 10 } as const;
+const DEFAULT_RULES_KEY = `rules:${RuleItemLevel.PRODUCT}:${DEFAULT_RULE_ARGS.minSupport}:${DEFAULT_RULE_ARGS.minConfidence}:${DEFAULT_RULE_ARGS.minLift}:${DEFAULT_RULE_ARGS.maxLength}:live`;
 
 /** Main-thread work over a whole population goes in slices of this many rows, letting requests in between. */
 const SLICE_ROWS = 10_000;
@@ -141,12 +147,13 @@ export class AnalyticsService {
   private catalogue: { key: string; built: Promise<Catalogue> } | null = null;
 
   /** Heavy fits run on a worker thread so that requests keep being answered meanwhile. */
-  readonly fits = new FitPool();
+  readonly fits: FitPool;
 
-  constructor(private readonly ds: DataSource) {
+  constructor(private readonly ds: DataSource, limits: AnalyticLimits = DEFAULT_ANALYTIC_LIMITS) {
     // Population reads go to a read replica when there is a healthy one (src/db/replicas.ts).
     this.data = new AnalyticsData(analyticsReader(ds));
-    this.store = new ModelStore(ds);
+    this.store = new ModelStore(ds, limits);
+    this.fits = new FitPool({ timeoutMs: limits.fitTimeoutMs, heapMb: limits.fitHeapMb });
   }
 
   static statsFromCustomer(c: Customer): CustomerStats {
@@ -167,8 +174,9 @@ export class AnalyticsService {
     return asOf ? new Date(Math.floor(asOf.getTime() / DAY_MS) * DAY_MS).toISOString().slice(0, 10) : 'live';
   }
 
-  population(version: DataVersion, asOf: Date | null) {
-    return this.store.get<PopulationModel>(`population:${this.asOfKey(asOf)}`, 'population', version, this.modelOpts(asOf), async () => {
+  /** `caller`: the API key asking, charged for a new variant (a past date). */
+  population(version: DataVersion, asOf: Date | null, caller?: number) {
+    return this.store.get<PopulationModel>(`population:${this.asOfKey(asOf)}`, 'population', version, { ...this.modelOpts(asOf), variant: asOf != null, caller }, async () => {
       const at = asOf ?? new Date();
       const rows = await this.data.population(asOf);
       const buyers = rows.filter((r) => r.purchaseCount > 0);
@@ -180,12 +188,13 @@ export class AnalyticsService {
     });
   }
 
-  segments(version: DataVersion, k: number, features: readonly SegmentFeature[], seed: number, restarts: number, force = false) {
+  segments(version: DataVersion, k: number, features: readonly SegmentFeature[], seed: number, restarts: number, force = false, caller?: number) {
     if (!Number.isInteger(k) || k < 2 || k > 12) throw badInput('k must be an integer from 2 to 12');
     if (!features.length || new Set(features).size !== features.length) throw badInput('features must be distinct and not empty');
     if (!Number.isInteger(restarts) || restarts < 1 || restarts > 20) throw badInput('restarts must be from 1 to 20');
     const key = `segments:${k}:${features.join(',')}:${seed}:${restarts}`;
-    return this.store.get<SegmentsModel>(key, 'segments', version, { live: true, force }, async () => {
+    const variant = key !== DEFAULT_SEGMENTS_KEY;
+    return this.store.get<SegmentsModel>(key, 'segments', version, { live: true, force, variant, caller }, async () => {
       const at = new Date();
       const rows = await this.data.population(null);
       if (rows.length < k) throw badInput(`need at least k = ${k} customers to segment, have ${rows.length}`);
@@ -208,8 +217,8 @@ export class AnalyticsService {
     });
   }
 
-  lifetime(version: DataVersion, asOf: Date | null, force = false) {
-    return this.store.get<LifetimeFit>(`lifetime:${this.asOfKey(asOf)}`, 'lifetime', version, this.modelOpts(asOf, force), async () => {
+  lifetime(version: DataVersion, asOf: Date | null, force = false, caller?: number) {
+    return this.store.get<LifetimeFit>(`lifetime:${this.asOfKey(asOf)}`, 'lifetime', version, { ...this.modelOpts(asOf, force), variant: asOf != null, caller }, async () => {
       const at = asOf ?? new Date();
       const points = await this.data.dailySpend(null, at);
       const job = {
@@ -244,22 +253,42 @@ export class AnalyticsService {
     return weeklySummaries(points.map((p) => p.customerId), points.map((p) => p.at), points.map((p) => p.cents), asOf.getTime());
   }
 
-  rules(version: DataVersion, opts: { minSupport: number; minConfidence: number; minLift: number; maxLength: number; level: RuleItemLevel; asOf: Date | null }) {
+  /**
+   * Association rules. `caller` (the API key asking) is charged when the arguments are not the defaults of
+   * `associationRules`; internal callers with fixed arguments (co-purchase boosts) pass none.
+   */
+  rules(version: DataVersion, opts: { minSupport: number; minConfidence: number; minLift: number; maxLength: number; level: RuleItemLevel; asOf: Date | null; caller?: number }) {
     const { minSupport, minConfidence, minLift, maxLength, level, asOf } = opts;
     if (!(minSupport > 0 && minSupport <= 1)) throw badInput('minSupport must be in (0, 1]');
     if (!(minConfidence >= 0 && minConfidence <= 1)) throw badInput('minConfidence must be in [0, 1]');
-    if (!(minLift >= 0)) throw badInput('minLift must not be negative');
+    if (!(minLift >= 0 && minLift < 1e6)) throw badInput('minLift must be from 0 to 1e6');
     if (!Number.isInteger(maxLength) || maxLength < 2 || maxLength > 10) throw badInput('maxLength must be from 2 to 10');
+    // Before any work: there are at most as many baskets as purchase ids, so this support can never be met.
+    const tooRare = (baskets: number) => minSupport * baskets < RULES_MIN_SUPPORT_COUNT;
+    const refuse = (baskets: number) =>
+      badInput(`minSupport ${minSupport} is ${Math.ceil(minSupport * baskets)} of ${baskets} baskets; a rule must be seen in at least ${RULES_MIN_SUPPORT_COUNT} baskets (minSupport >= ${(RULES_MIN_SUPPORT_COUNT / Math.max(1, baskets)).toPrecision(2)})`,
+        { argument: 'minSupport', limit: RULES_MIN_SUPPORT_COUNT });
+    if (version.purchases > 0 && tooRare(version.purchases)) throw refuse(version.purchases);
     const key = `rules:${level}:${minSupport}:${minConfidence}:${minLift}:${maxLength}:${this.asOfKey(asOf)}`;
-    return this.store.get<RulesFit>(key, 'rules', version, this.modelOpts(asOf), async () => {
+    const variant = opts.caller !== undefined && key !== DEFAULT_RULES_KEY;
+    return this.store.get<RulesFit>(key, 'rules', version, { ...this.modelOpts(asOf), variant, caller: opts.caller }, async () => {
       const at = asOf ?? new Date();
       const rows = await this.data.baskets(level, at);
       const { items, starts, names } = basketArrays(rows);
-      const mined = await this.fits.run(
-        'rules',
-        { items, starts, itemCount: names.length, options: { minSupport, minConfidence, minLift, maxLength } },
-        [items.buffer as ArrayBuffer, starts.buffer as ArrayBuffer],
-      );
+      const baskets = starts.length - 1;
+      if (baskets > 0 && tooRare(baskets)) throw refuse(baskets);
+      let mined;
+      try {
+        mined = await this.fits.run(
+          'rules',
+          { items, starts, itemCount: names.length, options: { minSupport, minConfidence, minLift, maxLength, maxItemsets: RULES_MAX_ITEMSETS, maxRules: RULES_MAX_RULES } },
+          [items.buffer as ArrayBuffer, starts.buffer as ArrayBuffer],
+        );
+      } catch (e) {
+        // The miner's own limits (too many itemsets or rules) and option checks: the query asked for too much.
+        if (e instanceof RangeError) throw badInput(e.message, { argument: 'minSupport' });
+        throw e;
+      }
       return {
         value: {
           transactionCount: mined.transactionCount,
@@ -396,7 +425,7 @@ export class AnalyticsService {
   /** The default segmentation, or null while the data cannot carry it (too few distinct customers). */
   async defaultSegments(version: DataVersion) {
     try {
-      return await this.segments(version, DEFAULT_SEGMENT_K, DEFAULT_SEGMENT_FEATURES, DEFAULT_SEED, 10);
+      return await this.segments(version, DEFAULT_SEGMENT_K, DEFAULT_SEGMENT_FEATURES, DEFAULT_SEED, DEFAULT_SEGMENT_RESTARTS);
     } catch (e) {
       if (e instanceof AppError && e.code === ErrorCode.BAD_USER_INPUT) return null;
       throw e;

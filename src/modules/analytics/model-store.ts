@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 import type { DataSource } from 'typeorm';
+import { AppError, ErrorCode } from '../../common/errors';
 import { dialectOf } from '../../db/dialect';
+import { DEFAULT_ANALYTIC_LIMITS, type AnalyticLimits } from './limits';
 
 /** A fitted population model, shared by every server instance through the database. */
 @Entity('analytics_models')
@@ -82,32 +84,90 @@ const moved = (now: number, then: number) => Math.abs(now - then) > Math.max(1, 
  * so that concurrent requests wait for one fit instead of starting their own.
  */
 export class ModelStore {
-  private readonly memory = new Map<string, StoredModel<unknown>>();
+  /** In insertion order = least recently used first; bounded by the JSON size of the models. */
+  private readonly memory = new Map<string, { model: StoredModel<unknown>; bytes: number }>();
+  private memoryBytes = 0;
   private readonly inFlight = new Map<string, Promise<StoredModel<unknown>>>();
+  /** New variant fits per API key in the current minute. */
+  private readonly variantFits = new Map<number, { minute: number; count: number }>();
   /** Told about every fit (metrics). */
   onFit: ((kind: string, ms: number) => void) | null = null;
   private readonly holder = randomUUID();
 
-  constructor(private readonly ds: DataSource) {}
+  constructor(
+    private readonly ds: DataSource,
+    private readonly limits: Pick<AnalyticLimits, 'modelCacheBytes' | 'variantFitsPerMinute'> = DEFAULT_ANALYTIC_LIMITS,
+  ) {}
+
+  private remember(key: string, model: StoredModel<unknown>, bytes: number): void {
+    this.forget(key);
+    this.memory.set(key, { model, bytes });
+    this.memoryBytes += bytes;
+    for (const [k, v] of this.memory) {
+      if (this.memoryBytes <= this.limits.modelCacheBytes || k === key) break;
+      this.memory.delete(k);
+      this.memoryBytes -= v.bytes;
+    }
+  }
+
+  private forget(key: string): void {
+    const old = this.memory.get(key);
+    if (!old) return;
+    this.memory.delete(key);
+    this.memoryBytes -= old.bytes;
+  }
+
+  /** Models held in this process and the bytes of their JSON (for tests and metrics). */
+  get cached(): { models: number; bytes: number } {
+    return { models: this.memory.size, bytes: this.memoryBytes };
+  }
+
+  /** A key may have only so many new variants fitted a minute: argument variety must not buy unbounded work. */
+  private chargeVariantFit(caller: number, now: number): void {
+    if (this.limits.variantFitsPerMinute === 0) return;
+    const minute = Math.floor(now / 60_000);
+    const used = this.variantFits.get(caller);
+    const count = used && used.minute === minute ? used.count : 0;
+    if (count >= this.limits.variantFitsPerMinute) {
+      const wait = Math.ceil((minute + 1) * 60 - now / 1000);
+      throw new AppError(ErrorCode.RATE_LIMITED,
+        `this API key had ${this.limits.variantFitsPerMinute} new model variants (non-default arguments or past dates) fitted this minute; retry in ${wait} s or use the defaults`,
+        { retryAfterSeconds: wait });
+    }
+    if (this.variantFits.size > 10_000) this.variantFits.clear();
+    this.variantFits.set(caller, { minute, count: count + 1 });
+  }
 
   private fresh(m: StoredModel<unknown>, version: DataVersion, live: boolean, now: number): boolean {
     if (moved(version.customers, m.customersAtFit) || moved(version.purchases, m.purchasesAtFit)) return false;
     return !live || now - m.fittedAt.getTime() < LIVE_MODEL_TTL_MS;
   }
 
+  /**
+   * The model under `key`, fitted when missing or stale. A `variant` (non-default arguments, a past date) is
+   * kept in this process only and counts against its caller's variant fits a minute; default models are
+   * stored in analytics_models and shared by every instance.
+   */
   async get<T>(
     key: string,
     kind: string,
     version: DataVersion,
-    opts: { live: boolean; force?: boolean; now?: number },
+    opts: { live: boolean; force?: boolean; now?: number; variant?: boolean; caller?: number },
     fit: () => Promise<{ value: T; asOf: Date }>,
   ): Promise<StoredModel<T>> {
     const now = opts.now ?? Date.now();
-    const cached = this.memory.get(key);
-    if (!opts.force && cached && this.fresh(cached, version, opts.live, now)) return cached as StoredModel<T>;
+    const hit = this.memory.get(key);
+    if (!opts.force && hit && this.fresh(hit.model, version, opts.live, now)) {
+      // Most recently used goes last.
+      this.memory.delete(key);
+      this.memory.set(key, hit);
+      return hit.model as StoredModel<T>;
+    }
     let pending = this.inFlight.get(key);
     if (!pending) {
-      pending = this.loadOrFit(key, kind, version, opts, fit, now).finally(() => this.inFlight.delete(key));
+      if (opts.variant && opts.caller !== undefined) this.chargeVariantFit(opts.caller, now);
+      pending = (opts.variant ? this.fitAndStore(key, kind, version, fit, now, false) : this.loadOrFit(key, kind, version, opts, fit, now))
+        .finally(() => this.inFlight.delete(key));
       this.inFlight.set(key, pending);
     }
     return pending as Promise<StoredModel<T>>;
@@ -130,7 +190,7 @@ export class ModelStore {
         purchasesAtFit: row.purchasesAtFit, value: JSON.parse(row.payload) as T,
       };
       if (!this.fresh(m, version, opts.live, Date.now())) return null;
-      this.memory.set(key, m);
+      this.remember(key, m, row.payload.length);
       return m;
     };
     if (!opts.force) {
@@ -146,7 +206,7 @@ export class ModelStore {
       }
     }
     try {
-      return await this.fitAndStore(key, kind, version, fit, now);
+      return await this.fitAndStore(key, kind, version, fit, now, true);
     } finally {
       await this.ds.getRepository(FitLease).delete({ modelKey: key, holder: this.holder });
     }
@@ -177,6 +237,7 @@ export class ModelStore {
     version: DataVersion,
     fit: () => Promise<{ value: T; asOf: Date }>,
     now: number,
+    share: boolean,
   ): Promise<StoredModel<T>> {
     const repo = this.ds.getRepository(AnalyticsModel);
     const started = performance.now();
@@ -187,20 +248,21 @@ export class ModelStore {
       key, asOf, fittedAt: new Date(now), fitMs, customersAtFit: version.customers, purchasesAtFit: version.purchases, value,
     };
     const payload = JSON.stringify(value);
-    // Small models are shared through the database; large ones (rule sets) stay in this process.
-    if (payload.length < 60_000) {
+    // Small default models are shared through the database; large ones (rule sets) and variants stay here.
+    if (share && payload.length < 60_000) {
       await repo.upsert(
         { modelKey: key, kind, customersAtFit: version.customers, purchasesAtFit: version.purchases, asOf, fittedAt: stored.fittedAt, fitMs, payload },
         ['modelKey'],
       );
     }
-    this.memory.set(key, stored);
+    this.remember(key, stored, payload.length);
     return stored;
   }
 
   /** Forgets every model so the next request refits (refreshAnalytics). */
   async clear(): Promise<number> {
     this.memory.clear();
+    this.memoryBytes = 0;
     const r = await this.ds.createQueryBuilder().delete().from(AnalyticsModel).execute();
     return r.affected ?? 0;
   }

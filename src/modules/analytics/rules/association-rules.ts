@@ -20,6 +20,17 @@ export interface RuleMiningOptions {
   minLift?: number;
   /** Maximum items in a frequent itemset, and so in a rule including its consequent. Default 10 (arules maxlen). */
   maxLength?: number;
+  /**
+   * Mining stops with a RangeError as soon as more frequent itemsets (or rules) than this would be kept, so
+   * that a tiny minSupport costs a quick refusal instead of all the memory. Default: no limit.
+   */
+  maxItemsets?: number;
+  maxRules?: number;
+}
+
+/** Thrown when mining would exceed maxItemsets or maxRules: the caller asked for more than it may have. */
+export class MiningLimitError extends RangeError {
+  override name = 'RangeError';
 }
 
 export interface AssociationRule {
@@ -62,6 +73,8 @@ export function mineAssociationRules(
   options: RuleMiningOptions,
 ): RuleMiningResult {
   const { minSupport, minConfidence, minLift, maxLength } = checkOptions(options);
+  const maxItemsets = options.maxItemsets ?? Infinity;
+  const maxRules = options.maxRules ?? Infinity;
   if (!Number.isInteger(itemCount) || itemCount < 0) {
     throw new RangeError(`itemCount must be a non-negative integer, got ${itemCount}`);
   }
@@ -73,8 +86,8 @@ export function mineAssociationRules(
   const minCount = Math.ceil(transactionCount * minSupport);
 
   const database = encodeFrequentItems(baskets, itemCount, minCount);
-  const tree = mineFrequentItemsets(database, minCount, maxLength);
-  const rules = generateRules(tree, database.itemIds, transactionCount, minConfidence, minLift);
+  const tree = mineFrequentItemsets(database, minCount, maxLength, maxItemsets);
+  const rules = generateRules(tree, database.itemIds, transactionCount, minConfidence, minLift, maxRules);
   return { transactionCount, itemsetCount: tree.size - 1, rules };
 }
 
@@ -209,7 +222,7 @@ interface ItemsetTree {
   childCount: number[];
 }
 
-function mineFrequentItemsets(database: RankedDatabase, minCount: number, maxLength: number): ItemsetTree {
+function mineFrequentItemsets(database: RankedDatabase, minCount: number, maxLength: number, maxItemsets = Infinity): ItemsetTree {
   const { rankCounts, ranks, basketEnd } = database;
   const rankTotal = rankCounts.length;
   const tree: ItemsetTree = {
@@ -222,6 +235,9 @@ function mineFrequentItemsets(database: RankedDatabase, minCount: number, maxLen
     childCount: [rankTotal],
   };
   const addNode = (rank: number, count: number, parent: number): void => {
+    if (tree.size > maxItemsets) {
+      throw new MiningLimitError(`more than ${maxItemsets.toLocaleString('en')} frequent itemsets at this minSupport and maxLength: narrow the query (raise minSupport or lower maxLength)`);
+    }
     tree.rank.push(rank);
     tree.count.push(count);
     tree.parent.push(parent);
@@ -330,6 +346,7 @@ function generateRules(
   transactionCount: number,
   minConfidence: number,
   minLift: number,
+  maxRules = Infinity,
 ): AssociationRule[] {
   const n = transactionCount;
   const singletonCount = (rank: number): number => tree.count[rank + 1];
@@ -363,6 +380,9 @@ function generateRules(
       const antecedent: number[] = [];
       for (let j = 0; j < path.length; j++) if (j !== head) antecedent.push(itemIds[path[j]]);
       antecedent.sort((a, b) => a - b);
+      if (rules.length >= maxRules) {
+        throw new MiningLimitError(`more than ${maxRules.toLocaleString('en')} rules at these thresholds: narrow the query (raise minSupport, minConfidence or minLift, or lower maxLength)`);
+      }
       rules.push({
         antecedent,
         consequent: [itemIds[path[head]]],

@@ -1,0 +1,29 @@
+/**
+ * What one request may make the analytics do. Every argument that drives work is checked against these
+ * before the work starts, and each refusal names its limit (docs/security.md lists them).
+ */
+export interface AnalyticLimits {
+  /** Wall-clock budget of one fit on the worker thread; an overrun is stopped (ANALYTICS_LIMIT). */
+  fitTimeoutMs: number;
+  /** Heap of the fit worker thread; a fit that needs more is stopped (ANALYTICS_LIMIT). */
+  fitHeapMb: number;
+  /** Fitted models kept in this process, by the size of their JSON; least recently used leave first. */
+  modelCacheBytes: number;
+  /** New model variants (non-default arguments, past dates) one API key may have fitted per minute; 0: no limit. */
+  variantFitsPerMinute: number;
+}
+
+export const DEFAULT_ANALYTIC_LIMITS: Readonly<AnalyticLimits> = Object.freeze({
+  fitTimeoutMs: 25_000,
+  fitHeapMb: 1024,
+  modelCacheBytes: 256 * 1024 * 1024,
+  variantFitsPerMinute: 10,
+});
+
+/** Association rules: a pattern must be seen in at least this many baskets (minSupport x baskets). */
+export const RULES_MIN_SUPPORT_COUNT = 5;
+/** Mining stops past this many frequent itemsets or rules: the query must be narrowed. */
+export const RULES_MAX_ITEMSETS = 200_000;
+export const RULES_MAX_RULES = 50_000;
+/** Stored variants of one kind of model in analytics_models beyond the defaults; the oldest fits leave first. */
+export const STORED_VARIANTS_PER_KIND = 20;
