@@ -264,7 +264,8 @@ export class AnalyticsService {
     if (!(minLift >= 0 && minLift < 1e6)) throw badInput('minLift must be from 0 to 1e6');
     if (!Number.isInteger(maxLength) || maxLength < 2 || maxLength > 10) throw badInput('maxLength must be from 2 to 10');
     // Before any work: there are at most as many baskets as purchase ids, so this support can never be met.
-    const tooRare = (baskets: number) => minSupport * baskets < RULES_MIN_SUPPORT_COUNT;
+    // Internal callers with fixed arguments (pairs for co-purchase boosts) are not held to it.
+    const tooRare = (baskets: number) => opts.caller !== undefined && minSupport * baskets < RULES_MIN_SUPPORT_COUNT;
     const refuse = (baskets: number) =>
       badInput(`minSupport ${minSupport} is ${Math.ceil(minSupport * baskets)} of ${baskets} baskets; a rule must be seen in at least ${RULES_MIN_SUPPORT_COUNT} baskets (minSupport >= ${(RULES_MIN_SUPPORT_COUNT / Math.max(1, baskets)).toPrecision(2)})`,
         { argument: 'minSupport', limit: RULES_MIN_SUPPORT_COUNT });
