@@ -94,7 +94,8 @@ test('the development key goes only to a page opened from this machine by a loop
   for (const host of [`localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`]) expect(await page({ host })).toContain(devKey);
   expect(await page({ host: `localhost:${port}`, origin: `http://localhost:${port}` })).toContain(devKey);
   // A rebound name resolving to 127.0.0.1, or a foreign page posting to localhost: the page, without the key.
-  for (const headers of [{ host: `attacker.example:${port}` }, { host: 'attacker.example' }, { host: `localhost:${port}`, origin: 'http://attacker.example' }, { host: `localhost.attacker.example:${port}` }]) {
+  const foreign: Record<string, string>[] = [{ host: `attacker.example:${port}` }, { host: 'attacker.example' }, { host: `localhost:${port}`, origin: 'http://attacker.example' }, { host: `localhost.attacker.example:${port}` }];
+  for (const headers of foreign) {
     const html = await page(headers);
     expect(html).toMatch(/graphiql/i);
     expect(html).not.toContain(devKey);

@@ -3,6 +3,7 @@ import { notFound } from '../../common/errors';
 import { toGlobalId } from '../../common/global-id';
 import { fromCents } from '../../common/money';
 import { hydrator, inList } from '../../common/sql';
+import { dialectOf } from '../../db/dialect';
 import { initials } from '../auth/guards';
 import { AnalystMasking, type QuasiIdentifier } from '../auth/masking';
 import { Customer } from '../customer/customer.entity';
@@ -76,7 +77,7 @@ export class PrivacyService {
 
   /** Irreversible: personal fields anonymised, free text removed; purchases stay for analytics. */
   async erase(customerId: number): Promise<Customer> {
-    return this.ds.transaction(async (m) => {
+    const erased = await this.ds.transaction(async (m) => {
       const repo = m.getRepository(Customer);
       const c = await repo.findOne({ where: { id: customerId }, withDeleted: true });
       if (!c) throw notFound('Customer', toGlobalId('Customer', customerId));
@@ -90,5 +91,9 @@ export class PrivacyService {
       for (const s of this.sections) await s.erase?.(m, customerId);
       return repo.findOneOrFail({ where: { id: customerId }, withDeleted: true });
     });
+    // SQLite: secure_delete zeroed the old values in the database file; the write-ahead log still holds the
+    // pages as they were until a checkpoint copies them back and the log is truncated.
+    if (dialectOf(this.ds).kind === 'sqlite') await this.ds.query('PRAGMA wal_checkpoint(TRUNCATE)');
+    return erased;
   }
 }
