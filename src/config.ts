@@ -35,6 +35,8 @@ export interface AppConfig {
   /** Longest a single SQL statement may run (MySQL/MariaDB). */
   statementTimeoutMs: number;
   limits: { maxDepth: number; maxAliases: number; maxDirectives: number; maxTokens: number; maxCost: number };
+  /** The MySQL/MariaDB server the migration tooling (migration:generate, migration:check) diffs against. */
+  migrationMysqlUrl: string;
   /** WebSocket (subscriptions) limits; see src/realtime/subscriptions.ts. */
   websocket: { maxConnectionsPerKey: number; maxSubscriptionsPerConnection: number; keyRecheckMs: number };
   metrics: boolean;
@@ -135,6 +137,12 @@ function redisUrl(value: string | undefined): string | null {
   return value;
 }
 
+function mysqlUrl(key: string, value: string | undefined, fallback: string): string {
+  const url = value || fallback;
+  if (!/^(mysql|mariadb):\/\/[^\s/]+\/[^\s/]+$/.test(url)) throw new ConfigError(`${key} must be a mysql:// or mariadb://user:pass@host:port/database URL (got "${url}")`);
+  return url.replace(/^mariadb:/, 'mysql:');
+}
+
 export function parseDatabaseUrl(url: string | undefined): DatabaseConfig {
   if (!url) return { kind: 'sqlite', file: DEFAULT_SQLITE_FILE };
   if (url.startsWith('sqlite:')) {
@@ -147,13 +155,13 @@ export function parseDatabaseUrl(url: string | undefined): DatabaseConfig {
     try {
       parsed = new URL(url.replace(/^mariadb:/, 'mysql:'));
     } catch {
-      throw new ConfigError('DATABASE_URL is not a valid mysql://user:pass@host:port/database URL');
+      throw new ConfigError('DATABASE_URL is not a valid mysql:// or mariadb://user:pass@host:port/database URL');
     }
     const database = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
     if (!database) throw new ConfigError('DATABASE_URL must name a database: mysql://user:pass@host:3306/caregraph');
     return { kind: 'mysql', url: parsed.toString(), database, flavor: url.startsWith('mariadb:') ? 'mariadb' : undefined };
   }
-  throw new ConfigError('DATABASE_URL must start with mysql:// or sqlite: (leave it unset for the embedded default)');
+  throw new ConfigError('DATABASE_URL must start with mysql://, mariadb:// or sqlite: (e.g. sqlite:data/crm.sqlite; leave it unset for the embedded default)');
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<AppConfig> {
@@ -184,6 +192,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<AppCo
       maxTokens: int('MAX_TOKENS', env.MAX_TOKENS, 2000, 50, 100_000),
       maxCost: int('MAX_COST', env.MAX_COST, 50_000, 10, 10_000_000),
     }),
+    migrationMysqlUrl: mysqlUrl('MIGRATION_MYSQL_URL', env.MIGRATION_MYSQL_URL, 'mysql://root@127.0.0.1:3306/caregraph'),
     websocket: Object.freeze({
       maxConnectionsPerKey: int('WS_MAX_CONNECTIONS_PER_KEY', env.WS_MAX_CONNECTIONS_PER_KEY, 20, 1, 100_000),
       maxSubscriptionsPerConnection: int('WS_MAX_SUBSCRIPTIONS_PER_CONNECTION', env.WS_MAX_SUBSCRIPTIONS_PER_CONNECTION, 10, 1, 10_000),
