@@ -64,6 +64,8 @@ export interface RecommendOptions {
   /** Association rules keyed by antecedent product id: consequents and their lift. */
   coPurchase?: ReadonlyMap<number, ReadonlyArray<CoPurchaseRule>>;
   productName?: (id: number) => string;
+  /** Only products passing this test are recommended (the hybrid asks content for never-bought products). */
+  include?: (productId: number) => boolean;
 }
 
 export function buildProductSpace(
@@ -179,6 +181,7 @@ export function recommendProducts(
     halfLifeDays = 180,
     coPurchase,
     productName = (id: number) => `product ${id}`,
+    include,
   } = options;
   if (!Number.isFinite(asOf)) throw new TypeError('options.asOf must be a finite epoch time in ms');
   if (!Number.isInteger(limit) || limit < 0) throw new RangeError(`options.limit must be an integer >= 0, got ${limit}`);
@@ -237,6 +240,7 @@ export function recommendProducts(
   const ids = space.productIds;
   for (let row = 0; row < n; row++) {
     if (excludePurchased && boughtWeight[row] > 0) continue;
+    if (include && !include(space.productIds[row])) continue;
     let dot = 0;
     for (let p = rowStart[row]; p < rowStart[row + 1]; p++) dot += profile[columns[p]] * weights[p];
     const cosine = dot * inverseNorm;

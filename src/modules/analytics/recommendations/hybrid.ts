@@ -1,0 +1,121 @@
+import { scoreCollaborative, type CollaborativeModel, type CollaborativeStrategy } from './collaborative';
+import { recommendProducts, type BoughtItem, type CoPurchaseRule, type ProductSpace, type Recommendation } from './recommend';
+
+/**
+ * The strategies behind `Customer.recommendations`. HYBRID (the default) serves the collaborative model,
+ * gives never-bought products a place through content similarity, and falls back to content and then to
+ * popularity when purchase data says nothing about a customer.
+ */
+export type RecommendationStrategy = 'HYBRID' | CollaborativeStrategy | 'CONTENT' | 'POPULARITY';
+export const RECOMMENDATION_STRATEGIES: readonly RecommendationStrategy[] = ['HYBRID', 'EASE', 'ITEM_KNN', 'CONTENT', 'POPULARITY'];
+
+/** A collaborative model over catalogue products: item index i is product productIds[i]. */
+export interface ProductModel {
+  model: CollaborativeModel;
+  productIds: ArrayLike<number>;
+  indexOf: ReadonlyMap<number, number>;
+  /** Item indices by buyers, most first (ties to the lower product id). */
+  popular: Int32Array;
+}
+
+/** Never-bought products need this content similarity to the customer's profile to be shown. */
+export const COLD_MIN_SCORE = 0.5;
+/** Share of the list open to never-bought products (at least one place). */
+export const COLD_SHARE = 0.2;
+
+export interface HybridOptions {
+  asOf: number;
+  limit: number;
+  excludePurchased?: boolean;
+  strategy?: RecommendationStrategy;
+  coPurchase?: ReadonlyMap<number, ReadonlyArray<CoPurchaseRule>>;
+  productName?: (id: number) => string;
+  productCategory?: (id: number) => string | null;
+}
+
+export function productModel(model: CollaborativeModel, productIds: ArrayLike<number>): ProductModel {
+  if (productIds.length !== model.itemCount) throw new RangeError(`${productIds.length} product ids for ${model.itemCount} items`);
+  const indexOf = new Map<number, number>();
+  for (let i = 0; i < productIds.length; i++) indexOf.set(productIds[i], i);
+  const order = Array.from({ length: model.itemCount }, (_, i) => i)
+    .filter((i) => model.buyers[i] > 0)
+    .sort((a, b) => model.buyers[b] - model.buyers[a] || productIds[a] - productIds[b]);
+  return { model, productIds, indexOf, popular: Int32Array.from(order) };
+}
+
+/**
+ * Recommendations for one customer by `strategy` (default HYBRID), each with a reason a care agent can
+ * repeat. `collaborative` may be null (no purchases yet): HYBRID then serves content and nothing else.
+ */
+export function recommendHybrid(
+  space: ProductSpace,
+  collaborative: ProductModel | null,
+  history: ReadonlyArray<BoughtItem>,
+  options: HybridOptions,
+): Recommendation[] {
+  const { asOf, limit, excludePurchased = true, strategy = 'HYBRID', coPurchase } = options;
+  const name = options.productName ?? ((id: number) => `product ${id}`);
+  const category = options.productCategory ?? (() => null);
+  if (!Number.isInteger(limit) || limit < 0) throw new RangeError(`options.limit must be an integer >= 0, got ${limit}`);
+  if (!RECOMMENDATION_STRATEGIES.includes(strategy)) throw new RangeError(`unknown strategy ${String(strategy)}`);
+  const bought = new Set<number>();
+  for (const h of history) if (h.at <= asOf) bought.add(h.productId);
+  const out: Recommendation[] = [];
+  const shown = new Set<number>();
+  const push = (r: Recommendation) => {
+    if (out.length < limit && !shown.has(r.productId) && space.rowOf.has(r.productId)) {
+      shown.add(r.productId);
+      out.push(r);
+    }
+  };
+  const content = (include?: (id: number) => boolean, n = limit) =>
+    recommendProducts(space, history, { asOf, limit: n, excludePurchased, coPurchase, productName: name, include });
+  const popularity = () => {
+    if (!collaborative) return;
+    const { model, productIds, popular } = collaborative;
+    for (let p = 0; p < popular.length && out.length < limit; p++) {
+      const id = productIds[popular[p]];
+      if (excludePurchased && bought.has(id)) continue;
+      const n = model.buyers[popular[p]];
+      push({ productId: id, score: n / Math.max(1, model.rows), reason: `Popular: bought by ${n} customer${n === 1 ? '' : 's'}`, becauseOf: null, boostedBy: null });
+    }
+  };
+  if (limit === 0) return out;
+  if (strategy === 'POPULARITY') {
+    popularity();
+    return out;
+  }
+  if (strategy === 'CONTENT') {
+    for (const r of content()) push(r);
+    return out;
+  }
+
+  const warm = (id: number) => {
+    const i = collaborative?.indexOf.get(id);
+    return i !== undefined && collaborative!.model.buyers[i] > 0;
+  };
+  // Products nobody bought yet (new in the catalogue): only content can place them.
+  const cold = strategy === 'HYBRID' && bought.size > 0
+    ? content((id) => !warm(id), Math.max(1, Math.round(limit * COLD_SHARE))).filter((r) => r.score >= COLD_MIN_SCORE)
+    : [];
+  if (collaborative) {
+    const boughtIndices: number[] = [];
+    for (const id of bought) {
+      const i = collaborative.indexOf.get(id);
+      if (i !== undefined) boughtIndices.push(i);
+    }
+    for (const s of scoreCollaborative(collaborative.model, boughtIndices, limit - cold.length, excludePurchased)) {
+      const because = collaborative.productIds[s.because];
+      push({ productId: collaborative.productIds[s.item], score: s.score, reason: `Often bought with ${name(because)}, which you bought`, becauseOf: because, boostedBy: null });
+    }
+  }
+  for (const r of cold) {
+    const c = category(r.productId);
+    const like = r.becauseOf === null ? '' : `, like ${name(r.becauseOf)} you bought`;
+    push({ ...r, reason: c ? `New in ${c}${like}` : `New${like}` });
+  }
+  // Little purchase signal for this customer: content (HYBRID), then what most customers buy.
+  if (strategy === 'HYBRID' && out.length < limit && bought.size > 0) for (const r of content(undefined, limit)) push(r);
+  if (out.length < limit) popularity();
+  return out;
+}
