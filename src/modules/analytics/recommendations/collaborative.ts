@@ -1,3 +1,5 @@
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
+
 /**
  * Collaborative filtering learned from purchase histories (implicit feedback: who bought what, not how much).
  *
@@ -280,4 +282,42 @@ export function scoreCollaborative(model: CollaborativeModel, bought: ArrayLike<
     .sort((x, y) => y[1].score - x[1].score || x[0] - y[0])
     .slice(0, limit)
     .map(([item, s]) => ({ item, score: s.score, because: s.because }));
+}
+
+/** A fitted model as JSON (typed arrays little-endian, deflated, in base64), for the model store. */
+export interface EncodedCollaborativeModel {
+  strategy: CollaborativeStrategy;
+  itemCount: number;
+  rows: number;
+  buyers: string;
+  neighbourStart: string;
+  neighbours: string;
+  weights: string;
+}
+
+const toBase64 = (a: Int32Array | Float32Array) => deflateRawSync(Buffer.from(a.buffer, a.byteOffset, a.byteLength)).toString('base64');
+function fromBase64<T extends Int32Array | Float32Array>(text: string, Type: { new (b: ArrayBuffer): T; BYTES_PER_ELEMENT: number }): T {
+  const bytes = inflateRawSync(Buffer.from(text, 'base64'));
+  const copy = new ArrayBuffer(bytes.length);
+  new Uint8Array(copy).set(bytes);
+  if (copy.byteLength % Type.BYTES_PER_ELEMENT) throw new RangeError('encoded array has a partial element');
+  return new Type(copy);
+}
+
+export function encodeCollaborative(m: CollaborativeModel): EncodedCollaborativeModel {
+  return {
+    strategy: m.strategy, itemCount: m.itemCount, rows: m.rows, buyers: toBase64(m.buyers), neighbourStart: toBase64(m.neighbourStart),
+    neighbours: toBase64(m.neighbours), weights: toBase64(m.weights),
+  };
+}
+
+export function decodeCollaborative(e: EncodedCollaborativeModel): CollaborativeModel {
+  const m: CollaborativeModel = {
+    strategy: e.strategy, itemCount: e.itemCount, rows: e.rows, buyers: fromBase64(e.buyers, Int32Array),
+    neighbourStart: fromBase64(e.neighbourStart, Int32Array), neighbours: fromBase64(e.neighbours, Int32Array), weights: fromBase64(e.weights, Float32Array),
+  };
+  if (m.buyers.length !== m.itemCount || m.neighbourStart.length !== m.itemCount + 1 || m.neighbours.length !== m.weights.length) {
+    throw new RangeError('encoded collaborative model is inconsistent');
+  }
+  return m;
 }

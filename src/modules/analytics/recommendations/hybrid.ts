@@ -9,6 +9,13 @@ import { recommendProducts, type BoughtItem, type CoPurchaseRule, type ProductSp
 export type RecommendationStrategy = 'HYBRID' | CollaborativeStrategy | 'CONTENT' | 'POPULARITY';
 export const RECOMMENDATION_STRATEGIES: readonly RecommendationStrategy[] = ['HYBRID', 'EASE', 'ITEM_KNN', 'CONTENT', 'POPULARITY'];
 
+/** Which model placed an item in the list. */
+export type RecommendationSource = 'COLLABORATIVE' | 'CONTENT' | 'POPULARITY';
+
+export interface HybridRecommendation extends Recommendation {
+  source: RecommendationSource;
+}
+
 /** A collaborative model over catalogue products: item index i is product productIds[i]. */
 export interface ProductModel {
   model: CollaborativeModel;
@@ -52,7 +59,7 @@ export function recommendHybrid(
   collaborative: ProductModel | null,
   history: ReadonlyArray<BoughtItem>,
   options: HybridOptions,
-): Recommendation[] {
+): HybridRecommendation[] {
   const { asOf, limit, excludePurchased = true, strategy = 'HYBRID', coPurchase } = options;
   const name = options.productName ?? ((id: number) => `product ${id}`);
   const category = options.productCategory ?? (() => null);
@@ -60,9 +67,9 @@ export function recommendHybrid(
   if (!RECOMMENDATION_STRATEGIES.includes(strategy)) throw new RangeError(`unknown strategy ${String(strategy)}`);
   const bought = new Set<number>();
   for (const h of history) if (h.at <= asOf) bought.add(h.productId);
-  const out: Recommendation[] = [];
+  const out: HybridRecommendation[] = [];
   const shown = new Set<number>();
-  const push = (r: Recommendation) => {
+  const push = (r: HybridRecommendation) => {
     if (out.length < limit && !shown.has(r.productId) && space.rowOf.has(r.productId)) {
       shown.add(r.productId);
       out.push(r);
@@ -77,7 +84,7 @@ export function recommendHybrid(
       const id = productIds[popular[p]];
       if (excludePurchased && bought.has(id)) continue;
       const n = model.buyers[popular[p]];
-      push({ productId: id, score: n / Math.max(1, model.rows), reason: `Popular: bought by ${n} customer${n === 1 ? '' : 's'}`, becauseOf: null, boostedBy: null });
+      push({ productId: id, score: n / Math.max(1, model.rows), reason: `Popular: bought by ${n} customer${n === 1 ? '' : 's'}`, becauseOf: null, boostedBy: null, source: 'POPULARITY' });
     }
   };
   if (limit === 0) return out;
@@ -86,7 +93,7 @@ export function recommendHybrid(
     return out;
   }
   if (strategy === 'CONTENT') {
-    for (const r of content()) push(r);
+    for (const r of content()) push({ ...r, source: 'CONTENT' });
     return out;
   }
 
@@ -106,16 +113,16 @@ export function recommendHybrid(
     }
     for (const s of scoreCollaborative(collaborative.model, boughtIndices, limit - cold.length, excludePurchased)) {
       const because = collaborative.productIds[s.because];
-      push({ productId: collaborative.productIds[s.item], score: s.score, reason: `Often bought with ${name(because)}, which you bought`, becauseOf: because, boostedBy: null });
+      push({ productId: collaborative.productIds[s.item], score: s.score, reason: `Often bought with ${name(because)}, which you bought`, becauseOf: because, boostedBy: null, source: 'COLLABORATIVE' });
     }
   }
   for (const r of cold) {
     const c = category(r.productId);
     const like = r.becauseOf === null ? '' : `, like ${name(r.becauseOf)} you bought`;
-    push({ ...r, reason: c ? `New in ${c}${like}` : `New${like}` });
+    push({ ...r, reason: c ? `New in ${c}${like}` : `New${like}`, source: 'CONTENT' });
   }
   // Little purchase signal for this customer: content (HYBRID), then what most customers buy.
-  if (strategy === 'HYBRID' && out.length < limit && bought.size > 0) for (const r of content(undefined, limit)) push(r);
+  if (strategy === 'HYBRID' && out.length < limit && bought.size > 0) for (const r of content(undefined, limit)) push({ ...r, source: 'CONTENT' });
   if (out.length < limit) popularity();
   return out;
 }
