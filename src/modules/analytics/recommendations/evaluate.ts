@@ -13,6 +13,8 @@ export interface EvaluationOptions extends HoldOutOptions {
   strategies?: readonly RecommendationStrategy[];
   /** Options of the collaborative models (same as the live fit by default). */
   collaborative?: Omit<CollaborativeOptions, 'strategy'>;
+  /** HYBRID's content weight (default HYBRID_CONTENT_WEIGHT). */
+  contentWeight?: number;
 }
 
 export interface StrategyEvaluation extends RankingScores {
@@ -110,7 +112,7 @@ export function evaluateRecommenders(
     const collaborative = strategy === 'ITEM_KNN' ? modelOf('ITEM_KNN') : strategy === 'CONTENT' ? null : modelOf('EASE');
     const boost = strategy === 'CONTENT' || strategy === 'HYBRID' ? coPurchaseOf() : undefined;
     const lists = split.cases.map((c, i) =>
-      recommendHybrid(space, collaborative?.model ?? null, histories[i], { asOf: c.asOf, limit: k, strategy, coPurchase: boost }).map((r) => r.productId),
+      recommendHybrid(space, collaborative?.model ?? null, histories[i], { asOf: c.asOf, limit: k, strategy, coPurchase: boost, contentWeight: options.contentWeight }).map((r) => r.productId),
     );
     return { lists, fitMs: (strategy === 'POPULARITY' ? 0 : collaborative?.fitMs ?? 0) + (boost ? coPurchaseMs : 0) };
   };

@@ -27,6 +27,8 @@ export interface ProductModel {
 
 /** Never-bought products need this content similarity to the customer's profile to be shown. */
 export const COLD_MIN_SCORE = 0.5;
+/** HYBRID's weight of content next to collaborative scores, chosen by the offline evaluation (docs/analytics.md). */
+export const HYBRID_CONTENT_WEIGHT = 0.5;
 /** Share of the list open to never-bought products (at least one place). */
 export const COLD_SHARE = 0.2;
 
@@ -38,6 +40,8 @@ export interface HybridOptions {
   coPurchase?: ReadonlyMap<number, ReadonlyArray<CoPurchaseRule>>;
   productName?: (id: number) => string;
   productCategory?: (id: number) => string | null;
+  /** HYBRID: weight of the content score next to the collaborative one (scaled to 1 for the best item). */
+  contentWeight?: number;
 }
 
 export function productModel(model: CollaborativeModel, productIds: ArrayLike<number>): ProductModel {
@@ -60,7 +64,7 @@ export function recommendHybrid(
   history: ReadonlyArray<BoughtItem>,
   options: HybridOptions,
 ): HybridRecommendation[] {
-  const { asOf, limit, excludePurchased = true, strategy = 'HYBRID', coPurchase } = options;
+  const { asOf, limit, excludePurchased = true, strategy = 'HYBRID', coPurchase, contentWeight = HYBRID_CONTENT_WEIGHT } = options;
   const name = options.productName ?? ((id: number) => `product ${id}`);
   const category = options.productCategory ?? (() => null);
   if (!Number.isInteger(limit) || limit < 0) throw new RangeError(`options.limit must be an integer >= 0, got ${limit}`);
@@ -111,9 +115,26 @@ export function recommendHybrid(
       const i = collaborative.indexOf.get(id);
       if (i !== undefined) boughtIndices.push(i);
     }
-    for (const s of scoreCollaborative(collaborative.model, boughtIndices, limit - cold.length, excludePurchased)) {
-      const because = collaborative.productIds[s.because];
-      push({ productId: collaborative.productIds[s.item], score: s.score, reason: `Often bought with ${name(because)}, which you bought`, becauseOf: because, boostedBy: null, source: 'COLLABORATIVE' });
+    const often = (productId: number, because: number, score: number): HybridRecommendation =>
+      ({ productId, score, reason: `Often bought with ${name(because)}, which you bought`, becauseOf: because, boostedBy: null, source: 'COLLABORATIVE' });
+    if (strategy === 'HYBRID' && contentWeight > 0 && boughtIndices.length > 0) {
+      // Blend: collaborative scores scaled to [0, 1] plus contentWeight x content score, over warm products.
+      const scored = scoreCollaborative(collaborative.model, boughtIndices, Infinity, excludePurchased);
+      const top = scored.length ? scored[0].score : 1;
+      const part = new Map(scored.map((s) => [collaborative.productIds[s.item], { share: s.score / top, because: collaborative.productIds[s.because] }]));
+      const blended = recommendProducts(space, history, {
+        asOf, limit: limit - cold.length, excludePurchased, coPurchase, productName: name, include: warm, contentWeight, bonus: (id) => part.get(id)?.share ?? 0,
+      });
+      for (const r of blended) {
+        const c = part.get(r.productId);
+        // The reason names whichever part contributes more to the score.
+        if (c && c.share >= contentWeight * (r.contentScore ?? 0)) push(often(r.productId, c.because, r.score));
+        else push({ ...r, source: 'CONTENT' });
+      }
+    } else {
+      for (const s of scoreCollaborative(collaborative.model, boughtIndices, limit - cold.length, excludePurchased)) {
+        push(often(collaborative.productIds[s.item], collaborative.productIds[s.because], s.score));
+      }
     }
   }
   for (const r of cold) {
