@@ -32,8 +32,11 @@ const options = { asOf, productName: name, productCategory: (id: number) => CATE
 describe('recommendHybrid', () => {
   it('serves the collaborative model with a reason naming what the customer bought', () => {
     const recs = recommendHybrid(space, model, bought(20), { ...options, limit: 1 });
-    // rolls -> milk with P(milk | rolls) = 3/3
-    expect(recs).toEqual([{ productId: 10, score: 1, reason: 'Often bought with Rolls, which you bought', becauseOf: 20, boostedBy: null, source: 'COLLABORATIVE' }]);
+    // rolls -> milk with P(milk | rolls) = 3/3, the best collaborative score (scaled to 1), plus 0.5 x the content
+    // cosine: price breaks 150 200 8000 9000 put milk (1.00) and rolls (1.50) in band 0, the only block they share: 1/3
+    expect(recs).toEqual([{ productId: 10, score: 1 + 0.5 / 3, reason: 'Often bought with Rolls, which you bought', becauseOf: 20, boostedBy: null, source: 'COLLABORATIVE' }]);
+    expect(recommendHybrid(space, model, bought(20), { ...options, limit: 1, contentWeight: 0 })[0].score).toBe(1);
+    expect(recommendHybrid(space, model, bought(20), { ...options, limit: 1, strategy: 'ITEM_KNN' })[0].score).toBe(1);
   });
 
   it('falls back to content for a product nobody bought yet', () => {
