@@ -251,37 +251,57 @@ export function invertSpd(a: Float64Array, n: number): Float64Array {
   return inv;
 }
 
+/** Scratch arrays of scoreCollaborative, grown to the largest catalogue seen (scoring never re-enters itself). */
+let scratch = { score: new Float64Array(0), best: new Float64Array(0), because: new Int32Array(0), seen: new Uint8Array(0) };
+
 /**
  * The `limit` best items for a customer who bought `bought` (item indices): score(j) = sum of w(i, j) over
  * bought i, bought items excluded when `exclude`; only positive scores; ties to the lower index.
  */
 export function scoreCollaborative(model: CollaborativeModel, bought: ArrayLike<number>, limit: number, exclude = true): CollaborativeScore[] {
-  const { neighbourStart, neighbours, weights } = model;
-  const score = new Map<number, { score: number; because: number; best: number }>();
-  const owned = new Set<number>();
-  for (let b = 0; b < bought.length; b++) owned.add(bought[b]);
+  const { neighbourStart, neighbours, weights, itemCount } = model;
+  if (scratch.score.length < itemCount) {
+    scratch = { score: new Float64Array(itemCount), best: new Float64Array(itemCount), because: new Int32Array(itemCount), seen: new Uint8Array(itemCount) };
+  }
+  const { score, best, because, seen } = scratch;
+  const owned: number[] = [];
+  for (let b = 0; b < bought.length; b++) {
+    const i = bought[b];
+    if (i >= 0 && i < itemCount && !(seen[i] & 1)) {
+      seen[i] |= 1;
+      owned.push(i);
+    }
+  }
+  owned.sort((a, b) => a - b);
+  const touched: number[] = [];
   for (const i of owned) {
-    if (!(i >= 0 && i < model.itemCount)) continue;
     for (let p = neighbourStart[i]; p < neighbourStart[i + 1]; p++) {
       const j = neighbours[p];
-      if (exclude && owned.has(j)) continue;
+      if (exclude && seen[j] & 1) continue;
       const w = weights[p];
-      const s = score.get(j);
-      if (!s) score.set(j, { score: w, because: i, best: w });
-      else {
-        s.score += w;
-        if (w > s.best || (w === s.best && i < s.because)) {
-          s.best = w;
-          s.because = i;
+      if (!(seen[j] & 2)) {
+        seen[j] |= 2;
+        touched.push(j);
+        score[j] = w;
+        best[j] = w;
+        because[j] = i;
+      } else {
+        score[j] += w;
+        // owned is ascending: an equal weight keeps the lower bought item
+        if (w > best[j]) {
+          best[j] = w;
+          because[j] = i;
         }
       }
     }
   }
-  return [...score]
-    .filter(([, s]) => s.score > 0)
-    .sort((x, y) => y[1].score - x[1].score || x[0] - y[0])
-    .slice(0, limit)
-    .map(([item, s]) => ({ item, score: s.score, because: s.because }));
+  const out: CollaborativeScore[] = [];
+  for (const j of touched) if (score[j] > 0) out.push({ item: j, score: score[j], because: because[j] });
+  for (const j of touched) seen[j] = 0;
+  for (const i of owned) seen[i] = 0;
+  out.sort((x, y) => y.score - x.score || x.item - y.item);
+  if (out.length > limit) out.length = limit;
+  return out;
 }
 
 /** A fitted model as JSON (typed arrays little-endian, deflated, in base64), for the model store. */

@@ -13,7 +13,7 @@ export interface EvaluationOptions extends HoldOutOptions {
   strategies?: readonly RecommendationStrategy[];
   /** Options of the collaborative models (same as the live fit by default). */
   collaborative?: Omit<CollaborativeOptions, 'strategy'>;
-  /** HYBRID's content weight (default HYBRID_CONTENT_WEIGHT). */
+  /** HYBRID's content weight (default: the model's, defaultContentWeight). */
   contentWeight?: number;
 }
 

@@ -1,5 +1,5 @@
 import { fitCollaborative } from './collaborative';
-import { COLD_MIN_SCORE, productModel, recommendHybrid } from './hybrid';
+import { COLD_MIN_SCORE, defaultContentWeight, productModel, recommendHybrid } from './hybrid';
 import { buildProductSpace, type BoughtItem } from './recommend';
 
 const asOf = Date.UTC(2024, 5, 1);
@@ -75,5 +75,17 @@ describe('recommendHybrid', () => {
     expect(recommendHybrid(space, model, bought(40), { ...options, limit: 3, strategy: 'POPULARITY' }).map((r) => r.productId)).toEqual([10, 20, 50]);
     expect(recommendHybrid(space, model, bought(40), { ...options, limit: 2, strategy: 'CONTENT' }).every((r) => r.source === 'CONTENT')).toBe(true);
     expect(() => recommendHybrid(space, model, [], { ...options, limit: 2, strategy: 'NOPE' as never })).toThrow(RangeError);
+  });
+});
+
+describe('defaultContentWeight', () => {
+  it('is 0.5 up to 100 buyers a product on average and shrinks as 100 / mean buyers beyond', () => {
+    // buyers 5 3 1 2 2: mean 2.6
+    expect(model.contentWeight).toBe(0.5);
+    const many = (buyers: number[]) => defaultContentWeight({ ...model.model, itemCount: buyers.length, buyers: Int32Array.from(buyers) });
+    expect(many([100, 100])).toBe(0.5);
+    // products nobody bought do not count: mean of 300 and 500 is 400
+    expect(many([300, 500, 0])).toBe(0.125);
+    expect(many([0, 0])).toBe(0.5);
   });
 });
