@@ -57,6 +57,10 @@ export function formatEvaluation(results: ReadonlyArray<RecommenderEvaluation>):
     '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const e of results) {
+    if (e.cases === 0) {
+      lines.push(`| ${e.protocol} (k = ${e.k}, seed ${e.seed}) | no customer could be evaluated | 0 | - | - | - | - | - |`);
+      continue;
+    }
     for (const s of e.strategies) {
       lines.push(`| ${e.protocol} (k = ${e.k}, seed ${e.seed}) | ${s.strategy} | ${s.cases} | ${s.hitRate.toFixed(3)} | ${s.ndcg.toFixed(3)} | ` +
         `${s.coverage.toFixed(3)} | ${s.hitRateVsPopularity == null ? '-' : `${s.hitRateVsPopularity.toFixed(3)}x`} | ${s.fitMs} |`);
