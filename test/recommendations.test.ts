@@ -2,6 +2,7 @@ import { importData } from '../src/db/import/import';
 import { seedDatabase } from '../src/db/seed/load';
 import { fixture } from './support/bulk';
 import { startTestApp, type TestApp } from './support/app';
+import { formatEvaluation } from '../src/modules/analytics/recommendations/evaluate.command';
 
 const EVALUATION = `query($protocols: [HoldOutProtocol!]) { recommenderEvaluation(protocols: $protocols) {
   protocol seed k cases eligible catalogueSize trainingPurchases
@@ -39,7 +40,7 @@ describe('recommendations on Groceries (one customer per basket)', () => {
     expect(s.ITEM_KNN.hitRate).toBeGreaterThan(s.POPULARITY.hitRate);
     // content alone knows nothing here (every product: groceries, 1.00, no tags)
     expect(s.CONTENT.hitRate).toBeLessThan(s.POPULARITY.hitRate);
-    console.log(JSON.stringify(r.data.recommenderEvaluation, null, 1));
+    console.log(formatEvaluation(r.data.recommenderEvaluation));
   }, 60_000);
 
   it('is for ADMIN and ANALYST keys only', async () => {
@@ -74,7 +75,7 @@ describe('recommendations on the demo company', () => {
   it('the default strategy is not worse than the most popular products under either protocol', async () => {
     const r = await t.as('ADMIN', EVALUATION, {});
     expect(r.errors).toBeUndefined();
-    console.log(JSON.stringify(r.data.recommenderEvaluation, null, 1));
+    console.log(formatEvaluation(r.data.recommenderEvaluation));
     for (const e of r.data.recommenderEvaluation) {
       expect(e.cases).toBeGreaterThan(300);
       const s = byStrategy(e);
