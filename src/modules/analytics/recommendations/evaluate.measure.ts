@@ -1,3 +1,6 @@
+// Hand-run evaluation of every strategy on a basket file (one customer per line, like --customer-per-basket):
+// npx tsc --outDir /tmp/measure --module commonjs --target es2022 --esModuleInterop --skipLibCheck \
+//   src/modules/analytics/recommendations/evaluate.measure.ts && node /tmp/measure/recommendations/evaluate.measure.js [file] [seed] [maxCases]
 import { readFileSync } from 'node:fs';
 import { evaluateRecommenders } from './evaluate';
 import type { PurchaseBasket } from './offline-evaluation';
