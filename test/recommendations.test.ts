@@ -43,6 +43,18 @@ describe('recommendations on Groceries (one customer per basket)', () => {
     console.log(formatEvaluation(r.data.recommenderEvaluation));
   }, 60_000);
 
+  it('costs the same SQL statements for a page of 5 customers as for a page of 50, whatever the strategy', async () => {
+    for (const strategy of ['HYBRID', 'ITEM_KNN', 'CONTENT']) {
+      const page = `query($n: Int!) { customers(first: $n) { nodes { recommendations(limit: 10, strategy: ${strategy}) { product { name } reason } } } }`;
+      await t.gql(page, { n: 1 }); // fits the models once
+      const small = await t.gql(page, { n: 5 });
+      const large = await t.gql(page, { n: 50 });
+      expect(small.errors).toBeUndefined();
+      expect(large.data.customers.nodes).toHaveLength(50);
+      expect(large.extensions!.sql!.statements).toBe(small.extensions!.sql!.statements);
+    }
+  }, 60_000);
+
   it('is for ADMIN and ANALYST keys only', async () => {
     const r = await t.as('AGENT', EVALUATION, { protocols: ['LEAVE_ONE_OUT'] });
     expect(r.errors?.[0].extensions?.code).toBe('FORBIDDEN');
