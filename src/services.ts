@@ -3,6 +3,7 @@ import { AnalyticsService } from './modules/analytics/analytics.service';
 import type { AnalyticLimits } from './modules/analytics/limits';
 import { AuditService } from './modules/audit/audit.service';
 import { AuthService } from './modules/auth/auth.service';
+import { AnalystMasking } from './modules/auth/masking';
 import { registerCarePrivacy } from './modules/care/care.privacy';
 import { createCareServices } from './modules/care/care.services';
 import { ProductService } from './modules/catalog/product.service';
@@ -13,17 +14,19 @@ import { PurchaseService } from './modules/purchase/purchase.service';
 import { publishCareEvent } from './realtime/pubsub';
 
 /** The stateless services of one process, built once at start-up around the DataSource. */
-export function createServices(ds: DataSource, analyticLimits?: AnalyticLimits) {
+export function createServices(ds: DataSource, options: { analyticLimits?: AnalyticLimits; masking?: AnalystMasking } = {}) {
+  const masking = options.masking ?? new AnalystMasking();
   const core = {
     ds,
     customers: new CustomerService(ds),
     products: new ProductService(ds),
     purchases: new PurchaseService(ds),
     feedback: new FeedbackService(ds),
-    analytics: new AnalyticsService(ds, analyticLimits),
+    analytics: new AnalyticsService(ds, options.analyticLimits),
     auth: new AuthService(ds),
     audit: new AuditService(ds),
-    privacy: new PrivacyService(ds),
+    privacy: new PrivacyService(ds, masking),
+    masking,
   };
   registerCarePrivacy(core.privacy);
   return { ...core, care: createCareServices(core, publishCareEvent) };

@@ -221,6 +221,8 @@ export class AnalyticsQueryResolver {
     @Arg('filter', () => CustomerFilter, { nullable: true }) filter: CustomerFilter | undefined,
     @Ctx() ctx: Context,
   ) {
+    const analyst = ctx.principal?.role === Role.ANALYST;
+    if (analyst) ctx.services.masking.assertMayUse(filter, undefined);
     const conn = await ctx.services.customers.list(filter, undefined, page);
     const a = ctx.services.analytics;
     const version = await ctx.loaders.analytics.version();
@@ -245,7 +247,8 @@ export class AnalyticsQueryResolver {
       const sat = a.satisfactionOf(fb instanceof Error ? [] : fb, asOf);
       const segment = seg ? a.segmentOf(c, seg.value, seg.asOf) : null;
       const row: CustomerAnalyticsRow = {
-        customerId: toGlobalId('Customer', c.id), country: c.country, city: c.city, segmentId: segment?.id ?? null, segmentLabel: segment?.label ?? null,
+        customerId: toGlobalId('Customer', c.id), country: analyst ? (ctx.services.masking.quasi('country', c.country) as string | null) : c.country,
+        city: analyst ? (ctx.services.masking.quasi('city', c.city) as string | null) : c.city, segmentId: segment?.id ?? null, segmentLabel: segment?.label ?? null,
         rfmSegment: rfm?.segment ?? 'No purchases', rfmCode: rfm?.code ?? '000', recencyDays: rfm?.recencyDays ?? null,
         purchaseCount: value.purchaseCount, totalSpent: value.totalSpent, averageOrderValue: value.averageOrderValue, purchaseFrequency: value.purchaseFrequency,
         valueTier: value.tier, probabilityAlive: lifetime?.probabilityAlive ?? 0, churnRisk: lifetime?.churnRisk ?? 1, clv: lifetime?.clv ?? null,
