@@ -46,6 +46,8 @@ describe('recommendHybrid', () => {
     expect(recs[1].reason).toBe('New in shoes, like Trail shoe you bought');
     expect(recs[1].score).toBeGreaterThanOrEqual(COLD_MIN_SCORE);
     expect(recs[1].score).toBeCloseTo(1, 12);
+    // a list of one keeps its place for purchase data
+    expect(recommendHybrid(space, model, bought(40), { ...options, limit: 1 }).map((r) => r.productId)).toEqual([50]);
     // the same product is invisible to the collaborative model alone
     expect(recommendHybrid(space, model, bought(40), { ...options, limit: 5, strategy: 'ITEM_KNN' }).map((r) => r.productId)).not.toContain(60);
     // and with no model at all (no purchases in the database yet) content still answers

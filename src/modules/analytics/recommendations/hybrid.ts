@@ -51,8 +51,9 @@ export function defaultContentWeight(model: CollaborativeModel): number {
   const meanBuyers = bought ? lines / bought : 0;
   return CONTENT_WEIGHT * Math.min(1, CONTENT_EVIDENCE / Math.max(1, meanBuyers));
 }
-/** Share of the list open to never-bought products (at least one place). */
+/** Share of the list open to never-bought products: one place in 2 to 9, two in 10, ..., none in a list of one. */
 export const COLD_SHARE = 0.2;
+const coldPlaces = (limit: number) => (limit < 2 ? 0 : Math.max(1, Math.floor(limit * COLD_SHARE)));
 
 export interface HybridOptions {
   asOf: number;
@@ -130,7 +131,7 @@ export function recommendHybrid(
   };
   // Products nobody bought yet (new in the catalogue): only content can place them.
   const cold = strategy === 'HYBRID' && bought.size > 0 && hasCold(space, collaborative, warm)
-    ? content((id) => !warm(id), Math.max(1, Math.round(limit * COLD_SHARE))).filter((r) => r.score >= COLD_MIN_SCORE)
+    ? content((id) => !warm(id), coldPlaces(limit)).filter((r) => r.score >= COLD_MIN_SCORE)
     : [];
   if (collaborative) {
     const boughtIndices: number[] = [];
