@@ -100,6 +100,10 @@ const commands: Record<string, Command> = {
     const { runImport } = await import('./db/import/import.command');
     return runImport(args, option);
   },
+  async 'evaluate:recommendations'(args) {
+    const { runEvaluateRecommendations } = await import('./modules/analytics/recommendations/evaluate.command');
+    return runEvaluateRecommendations(args, option);
+  },
 };
 
 async function main(): Promise<void> {

@@ -209,6 +209,33 @@ export class AnalyticsData {
   }
 
 
+  /**
+   * Distinct (customer, product) pairs of COMPLETED purchases up to asOf, ordered by customer: the rows the
+   * collaborative recommender is fitted on. In windows of customers.
+   */
+  async customerProducts(asOf: Date): Promise<{ customerId: number; productId: number }[]> {
+    return this.inWindows('customers', CUSTOMER_WINDOW, async (from, to) => {
+      const rows: Record<string, unknown>[] = await this.ds.query(
+        `SELECT DISTINCT p.customer_id AS cid, l.product_id AS pid FROM purchases p JOIN purchase_lines l ON l.purchase_id = p.id ` +
+          `WHERE ${this.completed()} AND p.purchased_at < ? AND p.customer_id > ? AND p.customer_id <= ? ORDER BY p.customer_id, l.product_id`,
+        [this.dialect.date(cutoffOf(asOf)), from, to],
+      );
+      return rows.map((r) => ({ customerId: Number(r.cid), productId: Number(r.pid) }));
+    });
+  }
+
+  /** Every line of COMPLETED purchases up to asOf with its purchase's customer and time (offline evaluation). */
+  async purchaseLines(asOf: Date): Promise<{ purchaseId: number; customerId: number; at: number; productId: number }[]> {
+    return this.inWindows('purchases', PURCHASE_WINDOW, async (from, to) => {
+      const rows: Record<string, unknown>[] = await this.ds.query(
+        `SELECT p.id AS id, p.customer_id AS cid, p.purchased_at AS at, l.product_id AS pid FROM purchases p JOIN purchase_lines l ON l.purchase_id = p.id ` +
+          `WHERE ${this.completed()} AND p.purchased_at < ? AND p.id > ? AND p.id <= ? ORDER BY p.id`,
+        [this.dialect.date(cutoffOf(asOf)), from, to],
+      );
+      return rows.map((r) => ({ purchaseId: Number(r.id), customerId: Number(r.cid), at: this.dialect.readDate(r.at)!.getTime(), productId: Number(r.pid) }));
+    });
+  }
+
   /** Units sold per month for a product or a category. */
   async monthlyUnits(target: { productId?: number; category?: string }, asOf: Date, months: number): Promise<{ at: number; units: number }[]> {
     const month = this.dialect.month('p.purchased_at');

@@ -8,11 +8,11 @@ import type { Context } from '../../context';
 import { Role } from '../auth/api-key.entity';
 import { Customer } from '../customer/customer.entity';
 import { CustomerFilter } from '../customer/customer.inputs';
-import { AnalyticsService, DEFAULT_RULE_ARGS, DEFAULT_SEED, DEFAULT_SEGMENT_FEATURES, DEFAULT_SEGMENT_K } from './analytics.service';
+import { AnalyticsService, DEFAULT_COLLABORATIVE, DEFAULT_RULE_ARGS, DEFAULT_SEED, DEFAULT_SEGMENT_FEATURES, DEFAULT_SEGMENT_K } from './analytics.service';
 import {
   AnalyticsSummaryRow, AssociationRules, AtRiskCustomer, CustomerAnalyticsRow, CustomerLifetime, CustomerRfm, CustomerSatisfaction, CustomerSegment,
   CustomerValue, DemandForecast, LifetimeModel, PainPoint, ProductRecommendation, RuleItemLevel, SatisfactionPeriod, SegmentFeature, Segmentation,
-  SpendForecast, SummaryGroupBy,
+  SpendForecast, SummaryGroupBy, RecommendationStrategyEnum, RecommenderEvaluation, HoldOutProtocolEnum,
 } from './analytics.types';
 import { parseAsOf } from './as-of';
 import { RULES_MIN_SUPPORT_COUNT } from './limits';
@@ -83,22 +83,29 @@ export class CustomerAnalyticsResolver {
     return ctx.services.analytics.forecastOf(points, c.firstPurchaseAt?.getTime() ?? null, asOf, horizonMonths, 24);
   }
 
-  @FieldResolver(() => [ProductRecommendation])
+  @FieldResolver(() => [ProductRecommendation], {
+    description: 'Products for this customer, each with a reason; the default strategy (HYBRID) is the best in the offline evaluation (recommenderEvaluation).',
+  })
   async recommendations(
     @Root() c: Customer,
     @Arg('limit', () => Int, { defaultValue: 5 }) limit: number,
     @Arg('excludePurchased', { defaultValue: true }) excludePurchased: boolean,
+    @Arg('strategy', () => RecommendationStrategyEnum, { defaultValue: RecommendationStrategyEnum.HYBRID, description: 'Another strategy, for comparison.' })
+    strategy: RecommendationStrategyEnum,
     @Ctx() ctx: Context,
   ) {
     if (limit < 1 || limit > 50) throw badInput('limit must be from 1 to 50');
     const asOf = startOfMinute();
+    const a = ctx.services.analytics;
     const version = await ctx.loaders.analytics.version();
-    const [catalogue, history, coPurchase] = await Promise.all([
-      ctx.services.analytics.productCatalogue(version),
+    const collaborative = strategy === RecommendationStrategyEnum.CONTENT ? null : strategy === RecommendationStrategyEnum.ITEM_KNN ? 'ITEM_KNN' : DEFAULT_COLLABORATIVE;
+    const [catalogue, history, model, coPurchase] = await Promise.all([
+      a.productCatalogue(version),
       ctx.loaders.analytics.history(asOf).load(c.id),
-      ctx.services.analytics.coPurchase(version),
+      collaborative ? a.recommender(version, collaborative, ctx.principal?.keyId) : null,
+      strategy === RecommendationStrategyEnum.HYBRID || strategy === RecommendationStrategyEnum.CONTENT ? a.coPurchase(version) : undefined,
     ]);
-    return ctx.services.analytics.recommendationsOf(history, catalogue, coPurchase, { limit, excludePurchased, asOf });
+    return a.recommendationsOf(history, catalogue, model ? a.productModelOf(model.value) : null, coPurchase, { limit, excludePurchased, asOf, strategy });
   }
 }
 
@@ -284,6 +291,25 @@ export class AnalyticsQueryResolver {
       averageOrderValue: x.purchases ? fromCents(Math.round(x.cents / x.purchases)) : null,
       averageScore: x.scoreN ? x.scoreSum / x.scoreN : null, averageChurnRisk: x.churnN ? x.churnSum / x.churnN : null,
     }));
+  }
+
+  @Authorized(Role.ADMIN, Role.ANALYST)
+  @Query(() => [RecommenderEvaluation], {
+    description: 'Offline evaluation of every recommendation strategy on this data: purchases held out (seeded), hit rate, NDCG and coverage at k, ' +
+      'against the most-popular baseline on the same cases (ADMIN, ANALYST). Also: npm run evaluate:recommendations.',
+  })
+  async recommenderEvaluation(
+    @Arg('protocols', () => [HoldOutProtocolEnum], { defaultValue: [HoldOutProtocolEnum.LEAVE_ONE_OUT, HoldOutProtocolEnum.LAST_PURCHASE] }) protocols: HoldOutProtocolEnum[],
+    @Arg('seed', () => Int, { defaultValue: DEFAULT_SEED }) seed: number,
+    @Arg('k', () => Int, { defaultValue: 10 }) k: number,
+    @Arg('maxCases', () => Int, { defaultValue: 5000, description: 'Customers evaluated at most per protocol (1 to 20000).' }) maxCases: number,
+    @Arg('minBasketItems', () => Int, { defaultValue: 4, description: 'LEAVE_ONE_OUT: products a basket needs to have one hidden.' }) minBasketItems: number,
+    @Ctx() ctx: Context,
+  ) {
+    if (!protocols.length || protocols.length > 2) throw badInput('protocols must name one or two protocols');
+    const version = await ctx.loaders.analytics.version();
+    const m = await ctx.services.analytics.evaluateRecommendations(version, { protocols, seed, k, maxCases, minBasketItems, caller: ctx.principal?.keyId });
+    return m.value.map((e) => ({ ...e, asOf: m.asOf }));
   }
 
   @Authorized(Role.ADMIN)
