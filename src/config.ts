@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { parsePainPointKeywords, type PainPointKeywords } from './modules/feedback/insight/pain-point';
 import { DEFAULT_ANALYTIC_LIMITS, type AnalyticLimits } from './modules/analytics/limits';
 import { QUASI_IDENTIFIER_POLICIES, type QuasiIdentifierPolicy } from './modules/auth/masking';
 
@@ -35,6 +36,8 @@ export interface AppConfig {
   /** Longest a single SQL statement may run (MySQL/MariaDB). */
   statementTimeoutMs: number;
   limits: { maxDepth: number; maxAliases: number; maxDirectives: number; maxTokens: number; maxCost: number };
+  /** Keywords that infer a feedback's issue from its comment (PAIN_POINT_KEYWORDS_FILE, JSON); null: the built-in list. */
+  painPointKeywords: PainPointKeywords | null;
   /** The MySQL/MariaDB server the migration tooling (migration:generate, migration:check) diffs against. */
   migrationMysqlUrl: string;
   /** WebSocket (subscriptions) limits; see src/realtime/subscriptions.ts. */
@@ -137,6 +140,15 @@ function redisUrl(value: string | undefined): string | null {
   return value;
 }
 
+function keywordsFile(path: string | undefined): PainPointKeywords | null {
+  if (!path) return null;
+  try {
+    return parsePainPointKeywords(JSON.parse(readFileSync(path, 'utf8')));
+  } catch (e) {
+    throw new ConfigError(`PAIN_POINT_KEYWORDS_FILE ${path}: ${(e as Error).message}`);
+  }
+}
+
 function mysqlUrl(key: string, value: string | undefined, fallback: string): string {
   const url = value || fallback;
   if (!/^(mysql|mariadb):\/\/[^\s/]+\/[^\s/]+$/.test(url)) throw new ConfigError(`${key} must be a mysql:// or mariadb://user:pass@host:port/database URL (got "${url}")`);
@@ -192,6 +204,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<AppCo
       maxTokens: int('MAX_TOKENS', env.MAX_TOKENS, 2000, 50, 100_000),
       maxCost: int('MAX_COST', env.MAX_COST, 50_000, 10, 10_000_000),
     }),
+    painPointKeywords: keywordsFile(env.PAIN_POINT_KEYWORDS_FILE),
     migrationMysqlUrl: mysqlUrl('MIGRATION_MYSQL_URL', env.MIGRATION_MYSQL_URL, 'mysql://root@127.0.0.1:3306/caregraph'),
     websocket: Object.freeze({
       maxConnectionsPerKey: int('WS_MAX_CONNECTIONS_PER_KEY', env.WS_MAX_CONNECTIONS_PER_KEY, 20, 1, 100_000),

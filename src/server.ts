@@ -92,7 +92,9 @@ export function isLoopbackRequest(req: IncomingMessage): boolean {
 export async function createApp(config: Readonly<AppConfig>, ds: DataSource, log: Logger): Promise<App> {
   if (config.cursorSecret) setCursorSecret(config.cursorSecret);
   else if (config.env === 'production') log.warn('CURSOR_SECRET is not set: pagination cursors work only on this instance until it restarts');
-  const services = createServices(ds, { analyticLimits: config.analyticLimits, masking: new AnalystMasking(config.analystQuasiIdentifiers) });
+  const services = createServices(ds, {
+    analyticLimits: config.analyticLimits, masking: new AnalystMasking(config.analystQuasiIdentifiers), painPointKeywords: config.painPointKeywords ?? undefined,
+  });
   const schema = await getSchema();
   const metrics = createMetrics();
   services.analytics.store.onFit = (kind, ms) => {

@@ -9,12 +9,16 @@ import { createCareServices } from './modules/care/care.services';
 import { ProductService } from './modules/catalog/product.service';
 import { CustomerService } from './modules/customer/customer.service';
 import { FeedbackService } from './modules/feedback/feedback.service';
+import { FeedbackInsightService } from './modules/feedback/insight/feedback-insight.service';
+import type { PainPointKeywords } from './modules/feedback/insight/pain-point';
 import { PrivacyService } from './modules/privacy/privacy.service';
 import { PurchaseService } from './modules/purchase/purchase.service';
 import { publishCareEvent } from './realtime/pubsub';
 
 /** The stateless services of one process, built once at start-up around the DataSource. */
-export function createServices(ds: DataSource, options: { analyticLimits?: AnalyticLimits; masking?: AnalystMasking } = {}) {
+export function createServices(
+  ds: DataSource, options: { analyticLimits?: AnalyticLimits; masking?: AnalystMasking; painPointKeywords?: PainPointKeywords } = {},
+) {
   const masking = options.masking ?? new AnalystMasking();
   const core = {
     ds,
@@ -27,6 +31,7 @@ export function createServices(ds: DataSource, options: { analyticLimits?: Analy
     audit: new AuditService(ds),
     privacy: new PrivacyService(ds, masking),
     masking,
+    feedbackInsight: new FeedbackInsightService(options.painPointKeywords),
   };
   registerCarePrivacy(core.privacy);
   return { ...core, care: createCareServices(core, publishCareEvent) };

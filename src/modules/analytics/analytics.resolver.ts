@@ -1,4 +1,5 @@
 import { Max, Min } from 'class-validator';
+import { startOfMinute } from '../../common/time';
 import { Arg, Args, ArgsType, Authorized, Ctx, Field, FieldResolver, Float, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { badInput } from '../../common/errors';
 import { expectGlobalId, toGlobalId } from '../../common/global-id';
@@ -349,7 +350,3 @@ async function customerGroups(groupBy: SummaryGroupBy, ctx: Context, population?
   return out;
 }
 
-/** "Now" rounded to the minute, so that loaders of one request share one asOf key. */
-function startOfMinute(): Date {
-  return new Date(Math.floor(Date.now() / 60_000) * 60_000);
-}
