@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { AnalyticsService } from './modules/analytics/analytics.service';
+import { GraphInsights } from './modules/analytics/graph-insights.service';
 import type { AnalyticLimits } from './modules/analytics/limits';
 import { AuditService } from './modules/audit/audit.service';
 import { AuthService } from './modules/auth/auth.service';
@@ -20,13 +21,15 @@ export function createServices(
   ds: DataSource, options: { analyticLimits?: AnalyticLimits; masking?: AnalystMasking; painPointKeywords?: PainPointKeywords } = {},
 ) {
   const masking = options.masking ?? new AnalystMasking();
+  const analytics = new AnalyticsService(ds, options.analyticLimits);
   const core = {
     ds,
     customers: new CustomerService(ds),
     products: new ProductService(ds),
     purchases: new PurchaseService(ds),
     feedback: new FeedbackService(ds),
-    analytics: new AnalyticsService(ds, options.analyticLimits),
+    analytics,
+    graphInsights: new GraphInsights(analytics),
     auth: new AuthService(ds),
     audit: new AuditService(ds),
     privacy: new PrivacyService(ds, masking),

@@ -44,7 +44,7 @@ export const DEFAULT_COLLABORATIVE: CollaborativeStrategy = 'EASE';
 /** Main-thread work over a whole population goes in slices of this many rows, letting requests in between. */
 const SLICE_ROWS = 10_000;
 
-interface Catalogue {
+export interface Catalogue {
   space: ProductSpace;
   byId: Map<number, Product>;
 }
