@@ -294,16 +294,16 @@ export class ModelStore {
         await repo.upsert({ ...row, payload }, ['modelKey']);
         await this.ds.getRepository(AnalyticsModelPart).delete({ modelKey: key });
       } else {
+        // No transaction (SQLite has one connection for everything): the parts first, then the row names them,
+        // then the old parts go. A reader holding the old name finds its parts gone and reads again.
         const token = randomUUID();
         const chunks = splitText(payload, PART_CHARS);
-        await this.ds.transaction(async (m) => {
-          const parts = m.getRepository(AnalyticsModelPart);
-          for (let i = 0; i < chunks.length; i += 50) {
-            await parts.insert(chunks.slice(i, i + 50).map((text, j) => ({ token, part: i + j, modelKey: key, payload: text })));
-          }
-          await m.getRepository(AnalyticsModel).upsert({ ...row, payload: `@parts:${token}:${chunks.length}` }, ['modelKey']);
-          await m.createQueryBuilder().delete().from(AnalyticsModelPart).where('model_key = :key AND token <> :token', { key, token }).execute();
-        });
+        const parts = this.ds.getRepository(AnalyticsModelPart);
+        for (let i = 0; i < chunks.length; i += 50) {
+          await parts.insert(chunks.slice(i, i + 50).map((text, j) => ({ token, part: i + j, modelKey: key, payload: text })));
+        }
+        await repo.upsert({ ...row, payload: `@parts:${token}:${chunks.length}` }, ['modelKey']);
+        await this.ds.createQueryBuilder().delete().from(AnalyticsModelPart).where('model_key = :key AND token <> :token', { key, token }).execute();
       }
     }
     this.remember(key, stored, payload.length);
