@@ -221,6 +221,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<AppCo
     analyticLimits: Object.freeze({
       fitTimeoutMs: int('FIT_TIMEOUT_MS', env.FIT_TIMEOUT_MS, DEFAULT_ANALYTIC_LIMITS.fitTimeoutMs, 1000, 3_600_000),
       fitHeapMb: int('FIT_HEAP_MB', env.FIT_HEAP_MB, DEFAULT_ANALYTIC_LIMITS.fitHeapMb, 64, 65_536),
+      modelRefresh: oneOf('MODEL_REFRESH', env.MODEL_REFRESH, ['background', 'inline'] as const, mode === 'production' ? 'background' : 'inline'),
+      firstFitWaitMs: int('FIRST_FIT_WAIT_MS', env.FIRST_FIT_WAIT_MS, DEFAULT_ANALYTIC_LIMITS.firstFitWaitMs, 100, 600_000),
       modelCacheBytes: int('MODEL_CACHE_MB', env.MODEL_CACHE_MB, DEFAULT_ANALYTIC_LIMITS.modelCacheBytes / 1048576, 1, 65_536) * 1048576,
       variantFitsPerMinute: int('VARIANT_FITS_PER_MINUTE', env.VARIANT_FITS_PER_MINUTE, DEFAULT_ANALYTIC_LIMITS.variantFitsPerMinute, 0, 100_000),
     }),

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { warmUpModels } from './modules/analytics/warm-up';
 import { ConfigError, loadConfig, loadDotEnv } from './config';
 import { describeDatabaseError } from './db/connection-errors';
 import { openDatabase } from './db/database';
@@ -82,6 +83,10 @@ async function main() {
   });
   const where = config.database.kind === 'sqlite' ? `SQLite ${config.database.file}` : `MySQL ${config.database.database}`;
   log.info({ database: where }, `CareGraph is listening on http://${config.host}:${config.port}/graphql`);
+  if (config.analyticLimits.modelRefresh === 'background') {
+    app.services.analytics.store.onBackgroundError = (kind, err) => log.warn({ err, kind }, 'a model refit behind a stale model failed; the stale model keeps answering');
+    void warmUpModels(app.services, log);
+  }
   if (config.playground !== 'off') console.error(`\n  CareGraph playground: http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}/graphql`);
   console.error(devKey
     ? `  Development API key (ADMIN): ${devKey}\n  (kept in ${devKeyFile(config.database)}; send it as Authorization: Bearer <key>; the playground already does,`

@@ -1,3 +1,4 @@
+import { DEFAULT_ANALYTIC_LIMITS } from '../src/modules/analytics/limits';
 import { ModelStore, type DataVersion } from '../src/modules/analytics/model-store';
 import { ok, startTestApp, type TestApp } from './support/app';
 import { loadCdnowSample } from './support/bulk';
@@ -130,3 +131,38 @@ test('one key may have only so many new variants fitted a minute', async () => {
   await store.get('variant:c', 'test', v, { live: false, variant: true, caller: 8 }, fit);
   await store.get('variant:a', 'test', v, { live: false, variant: true, caller: 7 }, fit);
 });
+
+test('MODEL_REFRESH=background: a stale model answers at once while one fit replaces it; a first fit is waited for only so long', async () => {
+  const limits = { ...DEFAULT_ANALYTIC_LIMITS, modelRefresh: 'background' as const, firstFitWaitMs: 300 };
+  const store = new ModelStore(t.ds, limits);
+  let fits = 0;
+  const slow = (ms: number) => async () => {
+    const n = ++fits;
+    await new Promise((r) => setTimeout(r, ms));
+    return { value: { n }, asOf: new Date() };
+  };
+  const v1 = version(5000, 20000);
+  // Never fitted: the request waits 300 ms, then SERVICE_UNAVAILABLE while the fit goes on.
+  let started = Date.now();
+  await expect(store.get('test:bg', 'test', v1, { live: false }, slow(800))).rejects.toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
+  expect(Date.now() - started).toBeLessThan(700);
+  await new Promise((r) => setTimeout(r, 700));
+  expect((await store.get('test:bg', 'test', v1, { live: false }, slow(800))).value).toEqual({ n: 1 });
+  expect(fits).toBe(1);
+  // The data moved: the old model answers at once, one refit runs behind it.
+  const v2 = version(6000, 20000);
+  started = Date.now();
+  const [x, y] = await Promise.all([store.get('test:bg', 'test', v2, { live: false }, slow(500)), store.get('test:bg', 'test', v2, { live: false }, slow(500))]);
+  expect(Date.now() - started).toBeLessThan(300);
+  expect([x.value, y.value]).toEqual([{ n: 1 }, { n: 1 }]);
+  await new Promise((r) => setTimeout(r, 800));
+  expect(fits).toBe(2);
+  expect((await store.get('test:bg', 'test', v2, { live: false }, slow(500))).value).toEqual({ n: 2 });
+  // Another instance (or a restart) answers from the stored model, stale or not, without waiting.
+  const other = new ModelStore(t.ds, limits);
+  started = Date.now();
+  expect((await other.get('test:bg', 'test', version(9000, 20000), { live: false }, slow(500))).value).toEqual({ n: 2 });
+  expect(Date.now() - started).toBeLessThan(300);
+  await new Promise((r) => setTimeout(r, 800));
+  expect(fits).toBe(3);
+}, 30_000);

@@ -11,6 +11,14 @@ export interface AnalyticLimits {
   modelCacheBytes: number;
   /** New model variants (non-default arguments, past dates) one API key may have fitted per minute; 0: no limit. */
   variantFitsPerMinute: number;
+  /**
+   * `background`: a stale default model (data moved, or older than its time to live) keeps answering while a
+   * new fit runs behind it; only a model never fitted is waited for, at most `firstFitWaitMs`, then the
+   * request gets SERVICE_UNAVAILABLE with Retry-After while the fit goes on. `inline`: a stale model is
+   * refitted before the request answers (tests, development).
+   */
+  modelRefresh: 'background' | 'inline';
+  firstFitWaitMs: number;
 }
 
 export const DEFAULT_ANALYTIC_LIMITS: Readonly<AnalyticLimits> = Object.freeze({
@@ -18,6 +26,8 @@ export const DEFAULT_ANALYTIC_LIMITS: Readonly<AnalyticLimits> = Object.freeze({
   fitHeapMb: 1024,
   modelCacheBytes: 256 * 1024 * 1024,
   variantFitsPerMinute: 10,
+  modelRefresh: 'inline',
+  firstFitWaitMs: 20_000,
 });
 
 /** Association rules: a pattern must be seen in at least this many baskets (minSupport x baskets). */

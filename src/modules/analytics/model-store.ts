@@ -131,11 +131,13 @@ export class ModelStore {
   private readonly variantFits = new Map<number, { minute: number; count: number }>();
   /** Told about every fit (metrics). */
   onFit: ((kind: string, ms: number) => void) | null = null;
+  /** Told when a fit behind a stale model failed (the stale model keeps answering). */
+  onBackgroundError: ((kind: string, err: unknown) => void) | null = null;
   private readonly holder = randomUUID();
 
   constructor(
     private readonly ds: DataSource,
-    private readonly limits: Pick<AnalyticLimits, 'modelCacheBytes' | 'variantFitsPerMinute'> = DEFAULT_ANALYTIC_LIMITS,
+    private readonly limits: Pick<AnalyticLimits, 'modelCacheBytes' | 'variantFitsPerMinute'> & Partial<Pick<AnalyticLimits, 'modelRefresh' | 'firstFitWaitMs'>> = DEFAULT_ANALYTIC_LIMITS,
   ) {}
 
   private remember(key: string, model: StoredModel<unknown>, bytes: number): void {
@@ -202,6 +204,7 @@ export class ModelStore {
       this.memory.set(key, hit);
       return hit.model as StoredModel<T>;
     }
+    if (this.limits.modelRefresh === 'background' && !opts.force && !opts.variant) return this.getInBackground(key, kind, version, opts, fit, now, hit?.model as StoredModel<T> | undefined);
     let pending = this.inFlight.get(key);
     if (!pending) {
       if (opts.variant && opts.caller !== undefined) this.chargeVariantFit(opts.caller, now);
@@ -210,6 +213,57 @@ export class ModelStore {
       this.inFlight.set(key, pending);
     }
     return pending as Promise<StoredModel<T>>;
+  }
+
+  /**
+   * Background refresh: a stale model (in memory or stored) answers now while one fit (single-flight, with
+   * the cross-instance lease) replaces it; a model never fitted is waited for at most firstFitWaitMs.
+   */
+  private async getInBackground<T>(
+    key: string, kind: string, version: DataVersion, opts: { live: boolean }, fit: () => Promise<{ value: T; asOf: Date }>, now: number,
+    stale: StoredModel<T> | undefined,
+  ): Promise<StoredModel<T>> {
+    const refit = () => {
+      let pending = this.inFlight.get(key) as Promise<StoredModel<T>> | undefined;
+      if (!pending) {
+        pending = this.loadOrFit(key, kind, version, opts, fit, now).finally(() => this.inFlight.delete(key));
+        this.inFlight.set(key, pending);
+      }
+      return pending;
+    };
+    let last = stale ?? (await this.storedAnyAge<T>(key));
+    if (last) {
+      if (!stale) this.remember(key, last, JSON.stringify(last.value).length);
+      if (!this.fresh(last, version, opts.live, now)) refit().catch((err) => this.onBackgroundError?.(kind, err));
+      return last;
+    }
+    const first = refit();
+    const waitMs = this.limits.firstFitWaitMs ?? DEFAULT_ANALYTIC_LIMITS.firstFitWaitMs;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        first.catch((err) => this.onBackgroundError?.(kind, err));
+        reject(new AppError(ErrorCode.SERVICE_UNAVAILABLE, `the ${kind} model is being fitted for the first time; retry in a few seconds`, { retryAfterSeconds: 5 }));
+      }, waitMs);
+    });
+    try {
+      last = await Promise.race([first, timeout]);
+      return last;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** The stored model under `key` however old, or null. */
+  private async storedAnyAge<T>(key: string): Promise<StoredModel<T> | null> {
+    const row = await this.ds.getRepository(AnalyticsModel).findOneBy({ modelKey: key });
+    if (!row) return null;
+    const payload = await this.payloadOf(row.payload);
+    if (payload === null) return null;
+    return {
+      key, asOf: row.asOf, fittedAt: row.fittedAt, fitMs: row.fitMs, customersAtFit: row.customersAtFit, purchasesAtFit: row.purchasesAtFit,
+      value: JSON.parse(payload) as T,
+    };
   }
 
   private async loadOrFit<T>(
