@@ -9,7 +9,7 @@ import type { Pool, RowDataPacket } from 'mysql2/promise';
 import { cutoffOf, DAY_MS } from '../src/modules/analytics/analytics.data';
 import { forecastSeries, monthlySeries } from '../src/modules/analytics/forecast/forecast';
 import { mineRules, orNull, weeklySummaries, WEEK_DAYS, type LifetimeFit } from '../src/modules/analytics/fits';
-import { bgNbdExpectedPurchases, bgNbdProbabilityAlive, customerLifetimeValue, type CustomerSummary } from '../src/modules/analytics/lifetime';
+import { customerLifetimeValue, expectedPurchases, probabilityAlive, type CustomerSummary } from '../src/modules/analytics/lifetime';
 import { buildProductSpace, recommendProducts, type ProductSpace } from '../src/modules/analytics/recommendations/recommend';
 import { scoreRfm, type RfmModel } from '../src/modules/analytics/rfm/rfm';
 import { assignSegment, type Segment, type SegmentModel } from '../src/modules/analytics/segments/segments';
@@ -20,7 +20,7 @@ import { purchaseFrequency, valueTier, type ValueTierModel } from '../src/module
 const STALE_AFTER = 0.02;
 const LIVE_MODEL_TTL_MS = 6 * 3600_000;
 const POPULATION_KEY = 'population:live';
-const LIFETIME_KEY = 'lifetime:live';
+const LIFETIME_KEY = 'lifetime:PARETO_NBD:live';
 const SEGMENTS_KEY = 'segments:4:age,annualIncome,purchaseFrequency:42:10';
 const CO_PURCHASE_KEY = 'rules:PRODUCT:0.001:0.05:1:2:live';
 const CO_PURCHASE_OPTIONS = { minSupport: 0.001, minConfidence: 0.05, minLift: 1, maxLength: 2 };
@@ -270,10 +270,10 @@ function rfmOf(c: RowDataPacket, pop: PopulationModel, now: Date) {
 }
 
 function lifetimeOf(summary: CustomerSummary | undefined, fit: LifetimeFit) {
-  if (!summary || !fit.bg) return null;
-  const bg = fit.bg;
-  const alive = bgNbdProbabilityAlive(bg, summary);
-  const expected = orNull(() => bgNbdExpectedPurchases(bg, LIFETIME_HORIZON_DAYS / WEEK_DAYS, summary));
+  if (!summary || !fit.fit) return null;
+  const bg = fit.fit;
+  const alive = probabilityAlive(bg, summary);
+  const expected = orNull(() => expectedPurchases(bg, LIFETIME_HORIZON_DAYS / WEEK_DAYS, summary));
   const gg = fit.gg;
   const clv = gg && expected != null ? orNull(() => customerLifetimeValue(bg, gg, summary, { horizonDays: LIFETIME_HORIZON_DAYS, timeUnitDays: WEEK_DAYS })) : null;
   return { probabilityAlive: alive, expectedPurchases: expected, clv, churnRisk: 1 - alive };

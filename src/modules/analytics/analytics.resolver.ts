@@ -11,14 +11,16 @@ import { CustomerFilter } from '../customer/customer.inputs';
 import { AnalyticsService, DEFAULT_RULE_ARGS, DEFAULT_SEED, DEFAULT_SEGMENT_FEATURES, DEFAULT_SEGMENT_K } from './analytics.service';
 import {
   AnalyticsSummaryRow, AssociationRules, AtRiskCustomer, CustomerAnalyticsRow, CustomerLifetime, CustomerRfm, CustomerSatisfaction, CustomerSegment,
-  CustomerValue, DemandForecast, LifetimeModel, PainPoint, ProductRecommendation, RuleItemLevel, SatisfactionPeriod, SegmentFeature, Segmentation,
+  CustomerValue, DemandForecast, LifetimeModel, LifetimeModelKind, LifetimeValidation, PainPoint, ProductRecommendation, RuleItemLevel, SatisfactionPeriod, SegmentFeature, Segmentation,
   SpendForecast, SummaryGroupBy,
 } from './analytics.types';
 import { parseAsOf } from './as-of';
+import { DEFAULT_PURCHASE_MODEL } from './fits';
 import { RULES_MIN_SUPPORT_COUNT } from './limits';
 import { CustomerAnalyticsConnection } from './customer-analytics.connection';
 
 const AS_OF = { nullable: true, description: 'Date (YYYY-MM-DD) or date-time the analytics are computed as of; default now.' } as const;
+const MODEL = { nullable: true, description: `Purchase model; default ${DEFAULT_PURCHASE_MODEL}, the one behind churnRisk and atRiskCustomers.` } as const;
 
 /** The analytic fields of a customer: each one lazy and batched through the request's loaders. */
 @Resolver(() => Customer)
@@ -48,11 +50,12 @@ export class CustomerAnalyticsResolver {
     @Root() c: Customer,
     @Arg('horizonDays', () => Int, { defaultValue: 365 }) horizonDays: number,
     @Arg('asOf', () => String, AS_OF) asOfArg: string | undefined,
+    @Arg('model', () => LifetimeModelKind, MODEL) kind: LifetimeModelKind | undefined,
     @Ctx() ctx: Context,
   ) {
     if (horizonDays < 1 || horizonDays > 3650) throw badInput('horizonDays must be from 1 to 3650');
     const version = await ctx.loaders.analytics.version();
-    const model = await ctx.services.analytics.lifetime(version, parseAsOf(asOfArg), false, ctx.principal?.keyId);
+    const model = await ctx.services.analytics.lifetime(version, parseAsOf(asOfArg), false, ctx.principal?.keyId, kind ?? DEFAULT_PURCHASE_MODEL);
     const summary = await ctx.loaders.analytics.lifetimeSummary(model.asOf).load(c.id);
     return ctx.services.analytics.lifetimeOf(summary, model.value, horizonDays, model.asOf);
   }
@@ -139,10 +142,31 @@ export class AnalyticsQueryResolver {
     return ctx.services.analytics.associationRules(version, { ...args, asOf: parseAsOf(args.asOf), caller: ctx.principal?.keyId });
   }
 
-  @Query(() => LifetimeModel, { description: 'BG/NBD and Gamma-Gamma fitted by maximum likelihood on all customers (weeks).' })
-  async lifetimeModel(@Arg('asOf', () => String, AS_OF) asOfArg: string | undefined, @Ctx() ctx: Context) {
+  @Query(() => LifetimeModel, { description: 'A purchase model (default Pareto/NBD) and Gamma-Gamma fitted by maximum likelihood on all customers (weeks).' })
+  async lifetimeModel(
+    @Arg('asOf', () => String, AS_OF) asOfArg: string | undefined,
+    @Arg('model', () => LifetimeModelKind, MODEL) kind: LifetimeModelKind | undefined,
+    @Ctx() ctx: Context,
+  ) {
     const version = await ctx.loaders.analytics.version();
-    return ctx.services.analytics.lifetimeModelResult(await ctx.services.analytics.lifetime(version, parseAsOf(asOfArg), false, ctx.principal?.keyId));
+    return ctx.services.analytics.lifetimeModelResult(await ctx.services.analytics.lifetime(version, parseAsOf(asOfArg), false, ctx.principal?.keyId, kind ?? DEFAULT_PURCHASE_MODEL));
+  }
+
+  @Query(() => LifetimeValidation, {
+    description:
+      'Holdout validation of every purchase model on your data: each is fitted on the purchases up to calibrationEnd and predicts every ' +
+      "customer's purchase days up to holdoutEnd; the table compares them with what happened (total, by calibration frequency, error per customer).",
+  })
+  async lifetimeValidation(
+    @Arg('calibrationEnd', () => String, { description: 'Last day (YYYY-MM-DD) of the calibration period.' }) calibrationArg: string,
+    @Arg('holdoutEnd', () => String, { description: 'Last day (YYYY-MM-DD) of the holdout period.' }) holdoutArg: string,
+    @Ctx() ctx: Context,
+  ) {
+    const calibrationEnd = parseAsOf(calibrationArg)!;
+    const holdoutEnd = parseAsOf(holdoutArg)!;
+    const version = await ctx.loaders.analytics.version();
+    const m = await ctx.services.analytics.holdout(version, calibrationEnd, holdoutEnd, ctx.principal?.keyId);
+    return ctx.services.analytics.lifetimeValidationResult(calibrationEnd, holdoutEnd, m.value);
   }
 
   @Query(() => [PainPoint], { description: 'Issues of unsatisfied feedback (score <= 2), most reported first.' })
@@ -184,7 +208,7 @@ export class AnalyticsQueryResolver {
     );
   }
 
-  @Query(() => [AtRiskCustomer], { description: 'Customers ranked by churn risk x value at stake, with the next best action.' })
+  @Query(() => [AtRiskCustomer], { description: `Customers ranked by churn risk (under the default purchase model, ${DEFAULT_PURCHASE_MODEL}) x value at stake, with the next best action.` })
   async atRiskCustomers(@Arg('first', () => Int, { defaultValue: 20 }) first: number, @Ctx() ctx: Context) {
     if (first < 1 || first > 100) throw badInput('first must be from 1 to 100');
     const version = await ctx.loaders.analytics.version();

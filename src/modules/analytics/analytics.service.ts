@@ -9,15 +9,15 @@ import { Product } from '../catalog/product.entity';
 import type { Customer } from '../customer/customer.entity';
 import { AnalyticsData, DAY_MS, type PopulationRow, type SpendPoint } from './analytics.data';
 import type {
-  AssociationRules, CustomerLifetime, CustomerRfm, CustomerSatisfaction, CustomerSegment, CustomerValue, DemandForecast, LifetimeModel,
+  AssociationRules, CustomerLifetime, CustomerRfm, CustomerSatisfaction, CustomerSegment, CustomerValue, DemandForecast, LifetimeModel, LifetimeValidation,
   NextBestAction, PainPoint, ProductRecommendation, SatisfactionPeriod, Segmentation, SpendForecast,
 } from './analytics.types';
-import { RuleItemLevel, SegmentFeature, ValueTierEnum } from './analytics.types';
+import { LifetimeModelKind, RuleItemLevel, SegmentFeature, ValueTierEnum } from './analytics.types';
 import { forecastSeries, monthlySeries } from './forecast/forecast';
-import { bgNbdExpectedPurchases, bgNbdProbabilityAlive, customerLifetimeValue, gammaGammaExpectedValue, type CustomerSummary } from './lifetime';
+import { customerLifetimeValue, expectedPurchases, gammaGammaExpectedValue, probabilityAlive, PURCHASE_MODEL_KINDS, type CustomerSummary, type PurchaseModelKind } from './lifetime';
 import { FitPool } from './fit-pool';
 import { DEFAULT_ANALYTIC_LIMITS, RULES_MAX_ITEMSETS, RULES_MAX_RULES, RULES_MIN_SUPPORT_COUNT, type AnalyticLimits } from './limits';
-import { orNull, weeklySummaries, WEEK_DAYS, type LifetimeFit } from './fits';
+import { DEFAULT_PURCHASE_MODEL, orNull, weeklySummaries, WEEK_DAYS, type HoldoutResult, type LifetimeFit } from './fits';
 import { ModelStore, type DataVersion } from './model-store';
 import { buildProductSpace, recommendProducts, type ProductSpace } from './recommendations/recommend';
 import { fitRfmModel, scoreRfm, type RfmModel } from './rfm/rfm';
@@ -217,8 +217,10 @@ export class AnalyticsService {
     });
   }
 
-  lifetime(version: DataVersion, asOf: Date | null, force = false, caller?: number) {
-    return this.store.get<LifetimeFit>(`lifetime:${this.asOfKey(asOf)}`, 'lifetime', version, { ...this.modelOpts(asOf, force), variant: asOf != null, caller }, async () => {
+  /** A purchase model (default: DEFAULT_PURCHASE_MODEL) + Gamma-Gamma, fitted on every customer as of a date. */
+  lifetime(version: DataVersion, asOf: Date | null, force = false, caller?: number, model: PurchaseModelKind = DEFAULT_PURCHASE_MODEL) {
+    const variant = asOf != null || model !== DEFAULT_PURCHASE_MODEL;
+    return this.store.get<LifetimeFit>(`lifetime:${model}:${this.asOfKey(asOf)}`, 'lifetime', version, { ...this.modelOpts(asOf, force), variant, caller }, async () => {
       const at = asOf ?? new Date();
       const points = await this.data.dailySpend(null, at);
       const job = {
@@ -226,6 +228,7 @@ export class AnalyticsService {
         ats: Float64Array.from(points, (p) => p.at),
         cents: Float64Array.from(points, (p) => p.cents),
         asOf: at.getTime(),
+        model,
       };
       return {
         value: await this.fits.run('lifetime', job, [job.customerIds.buffer, job.ats.buffer, job.cents.buffer] as ArrayBuffer[]),
@@ -235,14 +238,63 @@ export class AnalyticsService {
   }
 
   /**
+   * Holdout validation of every purchase model: fit each on the purchases up to calibrationEnd, predict every
+   * customer's purchase days up to holdoutEnd, compare (lifetime/holdout.ts). A variant: kept in this process and
+   * charged to its caller, fitted on the worker within the fit budget.
+   */
+  holdout(version: DataVersion, calibrationEnd: Date, holdoutEnd: Date, caller?: number) {
+    const [cal, hold] = [this.asOfKey(calibrationEnd), this.asOfKey(holdoutEnd)];
+    if (!(hold > cal)) throw badInput(`holdoutEnd (${hold}) must be a later day than calibrationEnd (${cal})`, { argument: 'holdoutEnd' });
+    return this.store.get<HoldoutResult>(`holdout:${cal}:${hold}`, 'holdout', version, { live: false, variant: true, caller }, async () => {
+      const points = await this.data.dailySpend(null, holdoutEnd);
+      const job = {
+        customerIds: Float64Array.from(points, (p) => p.customerId),
+        ats: Float64Array.from(points, (p) => p.at),
+        cents: Float64Array.from(points, (p) => p.cents),
+        calibrationEnd: calibrationEnd.getTime(),
+        holdoutEnd: holdoutEnd.getTime(),
+        models: [...PURCHASE_MODEL_KINDS],
+      };
+      try {
+        return { value: await this.fits.run('holdout', job, [job.customerIds.buffer, job.ats.buffer, job.cents.buffer] as ArrayBuffer[]), asOf: holdoutEnd };
+      } catch (e) {
+        // Nobody bought in the calibration period, or nothing to fit on.
+        if (e instanceof RangeError) throw badInput(`cannot validate on this split: ${e.message}`, { argument: 'calibrationEnd' });
+        throw e;
+      }
+    });
+  }
+
+  lifetimeValidationResult(calibrationEnd: Date, holdoutEnd: Date, r: HoldoutResult): LifetimeValidation {
+    return {
+      calibrationEnd: this.asOfKey(calibrationEnd), holdoutEnd: this.asOfKey(holdoutEnd), holdoutWeeks: r.holdoutWeeks, customers: r.customers,
+      actualPurchases: r.actualPurchases, best: r.best as LifetimeModelKind, defaultModel: DEFAULT_PURCHASE_MODEL as LifetimeModelKind,
+      models: r.models.map((m) => {
+        const bg = m.fit.kind !== 'PARETO_NBD' ? m.fit.params : null;
+        const pareto = m.fit.kind === 'PARETO_NBD' ? m.fit.params : null;
+        return {
+          model: m.model as LifetimeModelKind, r: m.fit.params.r, alpha: m.fit.params.alpha, a: bg?.a ?? null, b: bg?.b ?? null, s: pareto?.s ?? null, beta: pareto?.beta ?? null,
+          logLikelihood: m.logLikelihood, converged: m.converged, predictedPurchases: m.predictedPurchases, actualPurchases: m.actualPurchases,
+          meanAbsoluteError: m.meanAbsoluteError, rootMeanSquaredError: m.rootMeanSquaredError, byFrequency: m.byFrequency,
+        };
+      }),
+    };
+  }
+
+  /**
    * Churn risk (1 - P(alive)) of every customer with a lifetime estimate, computed once per fitted lifetime
    * model: the BI summary and campaign audiences each used to recompute it for the whole population per request.
    */
   async churnByCustomer(life: { value: LifetimeFit; asOf: Date }): Promise<ReadonlyMap<number, number>> {
     if (this.churnCache?.model === life.value) return this.churnCache.map;
-    const bg = life.value.bg;
+    const fit = life.value.fit;
     const map = new Map<number, number>();
-    if (bg) for (const s of this.summaries(await this.data.dailySpend(null, life.asOf), life.asOf)) map.set(Number(s.customerId), 1 - bgNbdProbabilityAlive(bg, s));
+    if (fit) {
+      for (const s of this.summaries(await this.data.dailySpend(null, life.asOf), life.asOf)) {
+        const alive = orNull(() => probabilityAlive(fit, s));
+        if (alive != null) map.set(Number(s.customerId), 1 - alive);
+      }
+    }
     this.churnCache = { model: life.value, map };
     return map;
   }
@@ -380,13 +432,15 @@ export class AnalyticsService {
     return { id, label: model.result.segments[id].label, asOf };
   }
 
-  lifetimeOf(summary: CustomerSummary | undefined, fit: LifetimeFit, horizonDays: number, asOf: Date): CustomerLifetime | null {
-    if (!summary || !fit.bg) return null;
-    const alive = bgNbdProbabilityAlive(fit.bg, summary);
-    const expected = orNull(() => bgNbdExpectedPurchases(fit.bg!, horizonDays / WEEK_DAYS, summary));
-    const aov = fit.gg ? gammaGammaExpectedValue(fit.gg, summary) : null;
-    const clv = fit.gg && expected != null ? orNull(() => customerLifetimeValue(fit.bg!, fit.gg!, summary, { horizonDays, timeUnitDays: WEEK_DAYS })) : null;
-    return { probabilityAlive: alive, churnRisk: 1 - alive, expectedPurchases: expected, expectedOrderValue: aov, clv, horizonDays, asOf };
+  lifetimeOf(summary: CustomerSummary | undefined, life: LifetimeFit, horizonDays: number, asOf: Date): CustomerLifetime | null {
+    const fit = life.fit;
+    if (!summary || !fit) return null;
+    const alive = orNull(() => probabilityAlive(fit, summary));
+    if (alive == null) return null;
+    const expected = orNull(() => expectedPurchases(fit, horizonDays / WEEK_DAYS, summary));
+    const aov = life.gg ? gammaGammaExpectedValue(life.gg, summary) : null;
+    const clv = life.gg && expected != null ? orNull(() => customerLifetimeValue(fit, life.gg!, summary, { horizonDays, timeUnitDays: WEEK_DAYS })) : null;
+    return { model: life.model as LifetimeModelKind, probabilityAlive: alive, churnRisk: 1 - alive, expectedPurchases: expected, expectedOrderValue: aov, clv, horizonDays, asOf };
   }
 
   satisfactionOf(rows: FeedbackRow[], asOf: Date): CustomerSatisfaction {
@@ -462,9 +516,14 @@ export class AnalyticsService {
 
   lifetimeModelResult(m: { value: LifetimeFit; asOf: Date; fittedAt: Date; fitMs: number }): LifetimeModel {
     const f = m.value;
+    const fit = f.fit;
+    const bg = fit && fit.kind !== 'PARETO_NBD' ? fit.params : null;
+    const pareto = fit?.kind === 'PARETO_NBD' ? fit.params : null;
     return {
-      r: f.bg?.r ?? 0, alpha: f.bg?.alpha ?? 0, a: f.bg?.a ?? 0, b: f.bg?.b ?? 0, timeUnit: 'week', subjects: f.subjects,
-      logLikelihood: f.bgLogLikelihood, converged: f.bg != null && f.bgConverged, p: f.gg?.p ?? null, q: f.gg?.q ?? null, v: f.gg?.v ?? null,
+      model: f.model as LifetimeModelKind, isDefault: f.model === DEFAULT_PURCHASE_MODEL,
+      r: fit?.params.r ?? 0, alpha: fit?.params.alpha ?? 0, a: bg?.a ?? null, b: bg?.b ?? null, s: pareto?.s ?? null, beta: pareto?.beta ?? null,
+      timeUnit: 'week', subjects: f.subjects,
+      logLikelihood: f.logLikelihood, converged: fit != null && f.converged, p: f.gg?.p ?? null, q: f.gg?.q ?? null, v: f.gg?.v ?? null,
       repeatCustomers: f.repeatCustomers, gammaGammaConverged: f.gg != null && f.ggConverged, asOf: m.asOf, fittedAt: m.fittedAt, fitMs: m.fitMs,
     };
   }

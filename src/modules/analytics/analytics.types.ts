@@ -10,6 +10,22 @@ export enum ValueTierEnum {
 }
 registerEnumType(ValueTierEnum, { name: 'ValueTier' });
 
+/** The purchase-and-dropout models (lifetime/models.ts); values equal PurchaseModelKind. */
+export enum LifetimeModelKind {
+  BG_NBD = 'BG_NBD',
+  MBG_NBD = 'MBG_NBD',
+  PARETO_NBD = 'PARETO_NBD',
+}
+registerEnumType(LifetimeModelKind, {
+  name: 'LifetimeModelKind',
+  description: 'Purchase-and-dropout model behind probabilityAlive, churnRisk and expected purchases. The default is PARETO_NBD, chosen by holdout validation (lifetimeValidation).',
+  valuesConfig: {
+    BG_NBD: { description: 'BG/NBD (Fader, Hardie & Lee 2005): drop-out only right after a repeat purchase, so a one-time buyer is always alive (P(alive) = 1).' },
+    MBG_NBD: { description: 'MBG/NBD (Batislam, Denizel & Filiztekin 2007): BG/NBD with a possible drop-out right after the first purchase too.' },
+    PARETO_NBD: { description: 'Pareto/NBD (Schmittlein, Morrison & Colombo 1987): drop-out at any time; the default.' },
+  },
+});
+
 export enum SegmentFeature {
   AGE = 'age',
   ANNUAL_INCOME = 'annualIncome',
@@ -61,10 +77,19 @@ export class CustomerRfm {
   @Field() asOf!: Date;
 }
 
-@ObjectType({ simpleResolvers: true, description: 'BG/NBD + Gamma-Gamma lifetime value.' })
+@ObjectType({ simpleResolvers: true, description: 'Purchase model (default Pareto/NBD) + Gamma-Gamma: churn risk, expected purchases and lifetime value.' })
 export class CustomerLifetime {
-  @Field(() => Float) probabilityAlive!: number;
-  @Field(() => Float, { description: '1 - probabilityAlive' }) churnRisk!: number;
+  @Field(() => LifetimeModelKind, { description: 'The purchase model these numbers come from.' }) model!: LifetimeModelKind;
+  @Field(() => Float, { description: 'Probability that the customer has not silently stopped buying, given her purchase days (not single orders), their count and the time since the last one.' })
+  probabilityAlive!: number;
+  @Field(() => Float, {
+    description:
+      '1 - probabilityAlive: the probability that the customer has already stopped buying for good. Under the default model a one-time buyer\'s ' +
+      'risk grows with the time since her purchase. Caveats: it is a statement about the purchase process only (feedback, tickets and ' +
+      'campaigns do not enter it), it assumes a customer who left never comes back, it is only as good as the population fit (see ' +
+      'lifetimeModel and lifetimeValidation), and under BG_NBD every one-time buyer has churnRisk 0.',
+  })
+  churnRisk!: number;
   @Field(() => Float, { nullable: true, description: 'Expected purchases in the next horizonDays (null when it cannot be evaluated for extreme model parameters).' })
   expectedPurchases!: number | null;
   @Field(() => Float, { nullable: true, description: 'Gamma-Gamma expected average order value.' }) expectedOrderValue!: number | null;
@@ -178,12 +203,16 @@ export class AssociationRules {
   @Field(() => Int) fitMs!: number;
 }
 
-@ObjectType({ simpleResolvers: true, description: 'Fitted BG/NBD and Gamma-Gamma parameters.' })
+@ObjectType({ simpleResolvers: true, description: 'Fitted purchase model (BG/NBD, MBG/NBD or Pareto/NBD) and Gamma-Gamma parameters.' })
 export class LifetimeModel {
-  @Field(() => Float) r!: number;
-  @Field(() => Float) alpha!: number;
-  @Field(() => Float) a!: number;
-  @Field(() => Float) b!: number;
+  @Field(() => LifetimeModelKind) model!: LifetimeModelKind;
+  @Field({ description: 'Whether this is the model behind churnRisk and atRiskCustomers.' }) isDefault!: boolean;
+  @Field(() => Float, { description: 'Shape of the Gamma distribution of purchase rates (every model).' }) r!: number;
+  @Field(() => Float, { description: 'Scale of the Gamma distribution of purchase rates, in timeUnit (every model).' }) alpha!: number;
+  @Field(() => Float, { nullable: true, description: 'Beta distribution of drop-out probabilities (BG_NBD, MBG_NBD; null for PARETO_NBD).' }) a!: number | null;
+  @Field(() => Float, { nullable: true, description: 'Beta distribution of drop-out probabilities (BG_NBD, MBG_NBD; null for PARETO_NBD).' }) b!: number | null;
+  @Field(() => Float, { nullable: true, description: 'Shape of the Gamma distribution of drop-out rates (PARETO_NBD; null otherwise).' }) s!: number | null;
+  @Field(() => Float, { nullable: true, description: 'Scale of the Gamma distribution of drop-out rates, in timeUnit (PARETO_NBD; null otherwise).' }) beta!: number | null;
   @Field({ description: 'Unit of recency, T and alpha: "week" here, as in the published CDNOW results.' }) timeUnit!: string;
   @Field(() => Int) subjects!: number;
   @Field(() => Float) logLikelihood!: number;
@@ -275,4 +304,42 @@ export class AnalyticsSummaryRow {
   @Field(() => Float, { nullable: true }) averageOrderValue!: number | null;
   @Field(() => Float, { nullable: true }) averageScore!: number | null;
   @Field(() => Float, { nullable: true }) averageChurnRisk!: number | null;
+}
+
+@ObjectType({ simpleResolvers: true, description: 'Customers of one calibration frequency (repeat purchase days): mean holdout purchases, actual and predicted.' })
+export class HoldoutFrequencyGroup {
+  @Field({ description: '"0" to "6", and "7+".' }) frequency!: string;
+  @Field(() => Int) customers!: number;
+  @Field(() => Float) actual!: number;
+  @Field(() => Float) predicted!: number;
+}
+
+@ObjectType({ simpleResolvers: true, description: 'One purchase model fitted on the calibration period and scored on the holdout period.' })
+export class PurchaseModelHoldout {
+  @Field(() => LifetimeModelKind) model!: LifetimeModelKind;
+  @Field(() => Float) r!: number;
+  @Field(() => Float) alpha!: number;
+  @Field(() => Float, { nullable: true }) a!: number | null;
+  @Field(() => Float, { nullable: true }) b!: number | null;
+  @Field(() => Float, { nullable: true }) s!: number | null;
+  @Field(() => Float, { nullable: true }) beta!: number | null;
+  @Field(() => Float, { description: 'Calibration log-likelihood.' }) logLikelihood!: number;
+  @Field() converged!: boolean;
+  @Field(() => Float, { description: 'Sum of the predicted holdout purchases.' }) predictedPurchases!: number;
+  @Field(() => Float) actualPurchases!: number;
+  @Field(() => Float, { description: 'Mean absolute error of holdout purchases per customer: the selection criterion.' }) meanAbsoluteError!: number;
+  @Field(() => Float) rootMeanSquaredError!: number;
+  @Field(() => [HoldoutFrequencyGroup], { description: 'By calibration frequency 0..7+.' }) byFrequency!: HoldoutFrequencyGroup[];
+}
+
+@ObjectType({ simpleResolvers: true, description: 'Holdout validation of the purchase models: fit on purchases up to calibrationEnd, predict each customer\'s purchase days up to holdoutEnd, compare.' })
+export class LifetimeValidation {
+  @Field({ description: 'YYYY-MM-DD' }) calibrationEnd!: string;
+  @Field({ description: 'YYYY-MM-DD' }) holdoutEnd!: string;
+  @Field(() => Float) holdoutWeeks!: number;
+  @Field(() => Int, { description: 'Customers who bought by calibrationEnd.' }) customers!: number;
+  @Field(() => Int, { description: 'Their purchase days in the holdout period.' }) actualPurchases!: number;
+  @Field(() => [PurchaseModelHoldout]) models!: PurchaseModelHoldout[];
+  @Field(() => LifetimeModelKind, { description: 'Lowest mean absolute error on this split.' }) best!: LifetimeModelKind;
+  @Field(() => LifetimeModelKind, { description: 'The model CareGraph uses by default (chosen on CDNOW; pass model: to use another).' }) defaultModel!: LifetimeModelKind;
 }
