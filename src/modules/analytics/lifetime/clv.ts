@@ -1,6 +1,6 @@
 import { BgNbdCustomer, BgNbdParams, bgNbdExpectedPurchases } from './bg-nbd';
 import { GammaGammaCustomer, GammaGammaParams, gammaGammaExpectedValue } from './gamma-gamma';
-import { expectedPurchases, type PurchaseModelParams } from './models';
+import { expectedPurchasesCurve, type PurchaseModelParams } from './models';
 
 export interface CustomerLifetimeValueOptions {
   /** How far ahead to value the customer, in days. */
@@ -40,13 +40,15 @@ export function customerLifetimeValue(
     throw new RangeError(`customerLifetimeValue: annualDiscountRate must be a number above -1, got ${annualDiscountRate}`);
   }
   const value = gammaGammaExpectedValue(gg, c);
+  const ends: number[] = [];
+  for (let start = 0; start < horizonDays; start += MONTH_DAYS) ends.push(Math.min(start + MONTH_DAYS, horizonDays));
+  const ts = ends.map((end) => end / timeUnitDays);
+  const cumulative = 'kind' in bg ? expectedPurchasesCurve(bg, ts, c) : ts.map((t) => bgNbdExpectedPurchases(bg, t, c));
   let clv = 0;
   let purchasesSoFar = 0;
-  for (let start = 0; start < horizonDays; start += MONTH_DAYS) {
-    const end = Math.min(start + MONTH_DAYS, horizonDays);
-    const purchases = 'kind' in bg ? expectedPurchases(bg, end / timeUnitDays, c) : bgNbdExpectedPurchases(bg, end / timeUnitDays, c);
-    clv += ((purchases - purchasesSoFar) * value) / Math.pow(1 + annualDiscountRate, end / MONTH_DAYS / 12);
-    purchasesSoFar = purchases;
-  }
+  ends.forEach((end, i) => {
+    clv += ((cumulative[i] - purchasesSoFar) * value) / Math.pow(1 + annualDiscountRate, end / MONTH_DAYS / 12);
+    purchasesSoFar = cumulative[i];
+  });
   return clv;
 }

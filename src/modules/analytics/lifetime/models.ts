@@ -1,7 +1,7 @@
 import { bgNbdExpectedPurchases, bgNbdProbabilityAlive, fitBgNbd, type BgNbdCustomer, type BgNbdParams } from './bg-nbd';
 import { fitMbgNbd, mbgNbdExpectedPurchases, mbgNbdProbabilityAlive } from './mbg-nbd';
 import type { FitOptions, FitResult } from './mle';
-import { fitParetoNbd, paretoNbdExpectedPurchases, paretoNbdProbabilityAlive, type ParetoNbdParams } from './pareto-nbd';
+import { fitParetoNbd, paretoNbdExpectedPurchases, paretoNbdExpectedPurchasesCurve, paretoNbdProbabilityAlive, type ParetoNbdParams } from './pareto-nbd';
 
 /** The purchase-and-dropout ("buy 'til you die") models CareGraph fits. */
 export type PurchaseModelKind = 'BG_NBD' | 'MBG_NBD' | 'PARETO_NBD';
@@ -60,4 +60,10 @@ export function expectedPurchases(model: PurchaseModelParams, t: number, c: Purc
     case 'MBG_NBD': return mbgNbdExpectedPurchases(model.params, t, c);
     case 'PARETO_NBD': return paretoNbdExpectedPurchases(model.params, t, c);
   }
+}
+
+/** Expected purchases within each of several horizons (cumulative), sharing what does not depend on the horizon. */
+export function expectedPurchasesCurve(model: PurchaseModelParams, ts: ArrayLike<number>, c: PurchaseModelCustomer): number[] {
+  if (model.kind === 'PARETO_NBD') return paretoNbdExpectedPurchasesCurve(model.params, ts, c);
+  return Array.from(ts, (t) => expectedPurchases(model, t, c));
 }

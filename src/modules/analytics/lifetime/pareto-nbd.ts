@@ -83,7 +83,8 @@ const logAddExp = (u: number, v: number): number => {
  * Fits the Pareto/NBD model by maximum likelihood with the likelihood of Fader & Hardie's 2005 note (eq. 22),
  * the Gauss hypergeometric function evaluated by its series, through logs. Like fitBgNbd: log-parameters,
  * Nelder–Mead, times scaled so that the largest T is 1 while optimising (alpha and beta scaled back).
- * Customers share few distinct (x, t_x) and (x, T) pairs, so each 2F1 term is computed once per pair.
+ * Customers share few distinct (x, t_x) and (x, T) pairs, so each 2F1 term is computed once per pair, and
+ * identical histories once per history.
  */
 export function fitParetoNbd(data: ReadonlyArray<ParetoNbdCustomer>, options: FitOptions & { start?: ParetoNbdParams } = {}): FitResult<ParetoNbdParams> {
   const n = data.length;
@@ -112,12 +113,15 @@ export function fitParetoNbd(data: ReadonlyArray<ParetoNbdCustomer>, options: Fi
   };
   const levelOf = new Map<number, number>();
   const levelCounts: number[] = [];
-  const level = new Int32Array(n);
-  const atRecency = new Int32Array(n);
-  const atAge = new Int32Array(n);
-  const age = new Float64Array(n);
+  // Identical histories (most one-time buyers of a day share one) are summed once, weighted by their count.
+  const historyOf = new Map<string, number>();
+  const level: number[] = [];
+  const atRecency: number[] = [];
+  const atAge: number[] = [];
+  const age: number[] = [];
+  const weight: number[] = [];
   let repeatPurchases = 0;
-  data.forEach(({ frequency: x, recency, T }, i) => {
+  data.forEach(({ frequency: x, recency, T }) => {
     let l = levelOf.get(x);
     if (l === undefined) {
       l = levelOf.size;
@@ -125,13 +129,22 @@ export function fitParetoNbd(data: ReadonlyArray<ParetoNbdCustomer>, options: Fi
       levelCounts.push(0);
     }
     levelCounts[l]++;
-    level[i] = l;
-    // -1: the last purchase is at T, A_0 = 0.
-    atRecency[i] = recency < T ? pair(x, recency) : -1;
-    atAge[i] = pair(x, T);
-    age[i] = T / maxT;
     repeatPurchases += x;
+    const key = `${x}:${recency}:${T}`;
+    const h = historyOf.get(key);
+    if (h !== undefined) {
+      weight[h]++;
+      return;
+    }
+    historyOf.set(key, level.length);
+    level.push(l);
+    // -1: the last purchase is at T, A_0 = 0.
+    atRecency.push(recency < T ? pair(x, recency) : -1);
+    atAge.push(pair(x, T));
+    age.push(T / maxT);
+    weight.push(1);
   });
+  const histories = level.length;
   const levels = Float64Array.from(levelOf.keys());
   const pxs = Float64Array.from(pairX);
   const pts = Float64Array.from(pairT);
@@ -151,7 +164,7 @@ export function fitParetoNbd(data: ReadonlyArray<ParetoNbdCustomer>, options: Fi
       total += levelCounts[j] * gammaln(r + levels[j]);
       levelConst[j] = log(s / (r + s + levels[j]));
     }
-    for (let i = 0; i < n; i++) {
+    for (let i = 0; i < histories; i++) {
       const x = levels[level[i]];
       const T = age[i];
       const alive = -(r + x) * log(alpha + T) - s * log(beta + T);
@@ -160,7 +173,7 @@ export function fitParetoNbd(data: ReadonlyArray<ParetoNbdCustomer>, options: Fi
         const first = terms[atRecency[i]];
         dead = levelConst[level[i]] + first + log1p(-exp(terms[atAge[i]] - first));
       }
-      total += logAddExp(alive, dead);
+      total += weight[i] * logAddExp(alive, dead);
     }
     return total;
   };
@@ -196,14 +209,24 @@ export function paretoNbdProbabilityAlive(params: ParetoNbdParams, c: ParetoNbdC
  * P(alive) · (r+x)(beta+T) / ((alpha+T)(s−1)) · [1 − ((beta+T)/(beta+T+t))^(s−1)], with its limit at s = 1.
  */
 export function paretoNbdExpectedPurchases(params: ParetoNbdParams, t: number, c: ParetoNbdCustomer): number {
+  return paretoNbdExpectedPurchasesCurve(params, [t], c)[0];
+}
+
+/** paretoNbdExpectedPurchases at several horizons, with P(alive) (two 2F1 series) computed once. */
+export function paretoNbdExpectedPurchasesCurve(params: ParetoNbdParams, ts: ArrayLike<number>, c: ParetoNbdCustomer): number[] {
   checkParams(params);
   checkCustomer(c, 'paretoNbdExpectedPurchases');
-  if (!(t >= 0) || !Number.isFinite(t)) throw new RangeError(`paretoNbdExpectedPurchases: t must be >= 0, got ${t}`);
+  for (let i = 0; i < ts.length; i++) {
+    if (!(ts[i] >= 0) || !Number.isFinite(ts[i])) throw new RangeError(`paretoNbdExpectedPurchases: t must be >= 0, got ${ts[i]}`);
+  }
   const { r, alpha, s, beta } = params;
   const x = c.frequency;
   const bt = beta + c.T;
-  const logRatio = log(bt / (bt + t)); // <= 0
-  // (1 − e^((s−1) L)) / (s − 1) → −L as s → 1; expm1 keeps it accurate near there.
-  const lifetime = abs(s - 1) < 1e-8 ? -logRatio : -expm1((s - 1) * logRatio) / (s - 1);
-  return paretoNbdProbabilityAlive(params, c) * ((r + x) * bt / (alpha + c.T)) * lifetime;
+  const scale = (1 / (1 + exp(logOddsDead(params, c)))) * ((r + x) * bt / (alpha + c.T));
+  return Array.from(ts, (t) => {
+    const logRatio = log(bt / (bt + t)); // <= 0
+    // (1 − e^((s−1) L)) / (s − 1) → −L as s → 1; expm1 keeps it accurate near there.
+    const lifetime = abs(s - 1) < 1e-8 ? -logRatio : -expm1((s - 1) * logRatio) / (s - 1);
+    return scale * lifetime;
+  });
 }
