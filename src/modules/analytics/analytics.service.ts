@@ -10,14 +10,16 @@ import type { Customer } from '../customer/customer.entity';
 import { AnalyticsData, DAY_MS, type PopulationRow, type SpendPoint } from './analytics.data';
 import type {
   AssociationRules, CustomerLifetime, CustomerRfm, CustomerSatisfaction, CustomerSegment, CustomerValue, DemandForecast, LifetimeModel, LifetimeValidation,
-  NextBestAction, PainPoint, ProductRecommendation, SatisfactionPeriod, Segmentation, SpendForecast,
+  NextBestAction, PainPoint, ProductRecommendation, SatisfactionPeriod, Segmentation, SpendForecast, SpendForecastBacktest,
 } from './analytics.types';
-import { LifetimeModelKind, RuleItemLevel, SegmentFeature, ValueTierEnum } from './analytics.types';
-import { forecastSeries, monthlySeries } from './forecast/forecast';
+import { LifetimeModelKind, RuleItemLevel, SegmentFeature, SpendForecastMethod, ValueTierEnum } from './analytics.types';
+import { forecastSeries, linearForecastInterval, monthlySeries } from './forecast/forecast';
+import { modelSpendForecast, monthsAfter } from './forecast/spend-model';
 import { customerLifetimeValue, expectedPurchases, gammaGammaExpectedValue, probabilityAlive, PURCHASE_MODEL_KINDS, type CustomerSummary, type PurchaseModelKind } from './lifetime';
 import { FitPool } from './fit-pool';
 import { DEFAULT_ANALYTIC_LIMITS, RULES_MAX_ITEMSETS, RULES_MAX_RULES, RULES_MIN_SUPPORT_COUNT, type AnalyticLimits } from './limits';
-import { DEFAULT_PURCHASE_MODEL, orNull, weeklySummaries, WEEK_DAYS, type HoldoutResult, type LifetimeFit } from './fits';
+import { DEFAULT_PURCHASE_MODEL, orNull, weeklySummaries, WEEK_DAYS, type FitJobs, type HoldoutResult, type LifetimeFit } from './fits';
+import type { SpendBacktest } from './forecast/backtest';
 import { ModelStore, type DataVersion } from './model-store';
 import { buildProductSpace, recommendProducts, type ProductSpace } from './recommendations/recommend';
 import { fitRfmModel, scoreRfm, type RfmModel } from './rfm/rfm';
@@ -140,6 +142,12 @@ export function basketArrays(rows: readonly { purchaseId: number; item: string |
   return { items, starts: Int32Array.from(starts), names };
 }
 
+/** Mean spend of the months with spend (the order value of last resort, when nobody has repeated yet). */
+function averageOrderValue(points: SpendPoint[]): number {
+  const paid = points.filter((p) => p.cents > 0);
+  return paid.length ? paid.reduce((sum, p) => sum + p.cents, 0) / 100 / paid.length : 0;
+}
+
 /** Loads what the analytic fields need (in batches), fits population models once, calls the pure maths. */
 export class AnalyticsService {
   readonly data: AnalyticsData;
@@ -243,11 +251,21 @@ export class AnalyticsService {
    * charged to its caller, fitted on the worker within the fit budget.
    */
   holdout(version: DataVersion, calibrationEnd: Date, holdoutEnd: Date, caller?: number) {
+    return this.splitJob('holdout', version, calibrationEnd, holdoutEnd, caller);
+  }
+
+  /** Backtest of the per-customer spend forecasts on a calibration / holdout split: the same split and caching as holdout(). */
+  backtest(version: DataVersion, calibrationEnd: Date, holdoutEnd: Date, caller?: number) {
+    return this.splitJob('backtest', version, calibrationEnd, holdoutEnd, caller);
+  }
+
+  private splitJob<J extends 'holdout' | 'backtest'>(job: J, version: DataVersion, calibrationEnd: Date, holdoutEnd: Date, caller?: number) {
     const [cal, hold] = [this.asOfKey(calibrationEnd), this.asOfKey(holdoutEnd)];
     if (!(hold > cal)) throw badInput(`holdoutEnd (${hold}) must be a later day than calibrationEnd (${cal})`, { argument: 'holdoutEnd' });
-    return this.store.get<HoldoutResult>(`holdout:${cal}:${hold}`, 'holdout', version, { live: false, variant: true, caller }, async () => {
+    type Result = ReturnType<FitJobs[J]>;
+    return this.store.get<Result>(`${job}:${cal}:${hold}`, job, version, { live: false, variant: true, caller }, async () => {
       const points = await this.data.dailySpend(null, holdoutEnd);
-      const job = {
+      const input = {
         customerIds: Float64Array.from(points, (p) => p.customerId),
         ats: Float64Array.from(points, (p) => p.at),
         cents: Float64Array.from(points, (p) => p.cents),
@@ -256,13 +274,29 @@ export class AnalyticsService {
         models: [...PURCHASE_MODEL_KINDS],
       };
       try {
-        return { value: await this.fits.run('holdout', job, [job.customerIds.buffer, job.ats.buffer, job.cents.buffer] as ArrayBuffer[]), asOf: holdoutEnd };
+        const value = (await this.fits.run(job, input, [input.customerIds.buffer, input.ats.buffer, input.cents.buffer] as ArrayBuffer[])) as Result;
+        return { value, asOf: holdoutEnd };
       } catch (e) {
         // Nobody bought in the calibration period, or nothing to fit on.
         if (e instanceof RangeError) throw badInput(`cannot validate on this split: ${e.message}`, { argument: 'calibrationEnd' });
         throw e;
       }
     });
+  }
+
+  spendBacktestResult(calibrationEnd: Date, holdoutEnd: Date, r: SpendBacktest): SpendForecastBacktest {
+    const buyers = r.rows[0]?.actualPositive ?? 0;
+    return {
+      calibrationEnd: this.asOfKey(calibrationEnd), holdoutEnd: this.asOfKey(holdoutEnd), customers: r.customers, holdoutWeeks: r.holdoutWeeks,
+      holdoutMonths: r.holdoutMonths, holdoutBuyers: buyers, actualSpend: r.rows[0]?.actualTotal ?? 0,
+      defaultMethod: SpendForecastMethod.PURCHASE_MODEL, defaultModel: DEFAULT_PURCHASE_MODEL as LifetimeModelKind,
+      methods: r.rows.map((row) => ({
+        method: row.method as SpendForecastMethod, model: row.model as LifetimeModelKind | null,
+        rootMeanSquaredError: row.rootMeanSquaredError, meanAbsoluteError: row.meanAbsoluteError, spearman: row.spearman,
+        predictedSpend: row.predictedTotal, actualSpend: row.actualTotal, buyersForecastAtZero: row.positiveForecastAtZero,
+        shareOfBuyersForecastAtZero: row.actualPositive ? row.positiveForecastAtZero / row.actualPositive : 0,
+      })),
+    };
   }
 
   lifetimeValidationResult(calibrationEnd: Date, holdoutEnd: Date, r: HoldoutResult): LifetimeValidation {
@@ -447,15 +481,55 @@ export class AnalyticsService {
     return { ...summarizeFeedback(rows), asOf };
   }
 
+  /** The linear trend through the monthly history (the LINEAR_TREND method, and the history fields of every forecast). */
   forecastOf(points: SpendPoint[], firstAt: number | null, asOf: Date, horizonMonths: number, historyMonths: number): SpendForecast {
     const series = monthlySeries(points.map((p) => ({ at: p.at, amount: p.cents / 100 })), {
       asOf: asOf.getTime(), months: historyMonths, startAt: firstAt ?? undefined,
     });
     const f = forecastSeries(series, horizonMonths);
+    const interval = linearForecastInterval(f);
     return {
-      months: f.months.map((m) => ({ month: m.month, spend: m.value })),
+      method: SpendForecastMethod.LINEAR_TREND, model: null,
+      months: f.months.map((m, h) => ({ month: m.month, spend: m.value, low: interval?.[h].low ?? null, high: interval?.[h].high ?? null })),
+      total: f.months.reduce((sum, m) => sum + m.value, 0), totalLow: null, totalHigh: null, expectedPurchases: null, expectedOrderValue: null, probabilityAlive: null,
       history: f.history.map((m) => ({ month: m.month, spend: m.value })),
       slope: f.slope, intercept: f.intercept, r2: f.r2, trend: f.trend, insufficientHistory: f.insufficientHistory, asOf,
+    };
+  }
+
+  /**
+   * PURCHASE_MODEL: expected purchases per month after the lifetime model's asOf x Gamma-Gamma's expected order value,
+   * with a simulated 80 % interval (forecast/spend-model.ts). Falls back to the linear trend when the model is not fitted.
+   */
+  modelForecastOf(
+    points: SpendPoint[], firstAt: number | null, summary: CustomerSummary | undefined, life: { value: LifetimeFit; asOf: Date },
+    customerId: number, horizonMonths: number, historyMonths: number,
+  ): SpendForecast {
+    const linear = this.forecastOf(points, firstAt, life.asOf, horizonMonths, historyMonths);
+    const fit = life.value.fit;
+    if (!fit) return linear;
+    const base = { ...linear, method: SpendForecastMethod.PURCHASE_MODEL, model: life.value.model as LifetimeModelKind, asOf: life.asOf };
+    if (!summary) {
+      // Never bought (as of the model): the purchase models describe customers from their first purchase on.
+      const { labels } = monthsAfter(life.asOf.getTime(), horizonMonths);
+      return {
+        ...base, months: labels.map((month) => ({ month, spend: 0, low: 0, high: 0 })), total: 0, totalLow: 0, totalHigh: 0,
+        expectedPurchases: 0, expectedOrderValue: null, probabilityAlive: null, insufficientHistory: true,
+      };
+    }
+    let f;
+    try {
+      const gg = life.value.gg && life.value.gg.q > 1 ? life.value.gg : null;
+      f = modelSpendForecast(fit, gg, summary, {
+        asOf: life.asOf.getTime(), months: horizonMonths, timeUnitDays: WEEK_DAYS, seed: DEFAULT_SEED + customerId * 7919, fallbackOrderValue: averageOrderValue(points),
+      });
+    } catch (e) {
+      if (e instanceof RangeError) return linear; // a closed form out of reach for extreme parameters
+      throw e;
+    }
+    return {
+      ...base, months: f.months.map((m) => ({ month: m.month, spend: m.value, low: m.low, high: m.high })), total: f.total, totalLow: f.totalLow, totalHigh: f.totalHigh,
+      expectedPurchases: f.expectedPurchases, expectedOrderValue: f.expectedOrderValue, probabilityAlive: f.probabilityAlive, insufficientHistory: summary.frequency === 0,
     };
   }
 

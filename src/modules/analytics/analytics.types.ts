@@ -156,15 +156,53 @@ export class MonthAmount {
   @Field(() => Float) spend!: number;
 }
 
+/** How Customer.forecast predicts spend; values equal forecast/backtest.ts' SpendForecastMethod. */
+export enum SpendForecastMethod {
+  PURCHASE_MODEL = 'PURCHASE_MODEL',
+  LINEAR_TREND = 'LINEAR_TREND',
+}
+registerEnumType(SpendForecastMethod, {
+  name: 'SpendForecastMethod',
+  description: 'How a customer\'s spend is forecast. PURCHASE_MODEL is the default, chosen by backtest (spendForecastBacktest).',
+  valuesConfig: {
+    PURCHASE_MODEL: { description: 'Expected purchases per future month from the lifetime model (default Pareto/NBD) x Gamma-Gamma expected order value.' },
+    LINEAR_TREND: { description: 'A straight line through the zero-filled monthly spend, clamped at 0 (right for aggregate demand, poor for occasional buyers).' },
+  },
+});
+
 @ObjectType({ simpleResolvers: true })
+export class ForecastMonth {
+  @Field({ description: 'YYYY-MM' }) month!: string;
+  @Field(() => Float, { description: 'Expected spend in the month (never negative).' }) spend!: number;
+  @Field(() => Float, { nullable: true, description: '10th percentile: with high, an 80 % interval (null when the history leaves no spread to estimate).' }) low!: number | null;
+  @Field(() => Float, { nullable: true, description: '90th percentile.' }) high!: number | null;
+}
+
+@ObjectType({
+  simpleResolvers: true,
+  description:
+    'Spend forecast of one customer. Short histories, one rule: every customer with a purchase is forecast by the same method; ' +
+    'under PURCHASE_MODEL a one-time buyer gets what the population\'s purchase process expects of someone who bought once that long ago ' +
+    '(insufficientHistory true: no repeat purchase of her own yet), and a customer who never bought gets 0.',
+})
 export class SpendForecast {
-  @Field(() => [MonthAmount], { description: 'Predicted spend per future month (never negative).' }) months!: MonthAmount[];
-  @Field(() => [MonthAmount], { description: 'The zero-filled monthly history the line was fitted on.' }) history!: MonthAmount[];
-  @Field(() => Float) slope!: number;
+  @Field(() => SpendForecastMethod, { description: 'The method these months come from (LINEAR_TREND when the lifetime model could not be fitted).' })
+  method!: SpendForecastMethod;
+  @Field(() => LifetimeModelKind, { nullable: true, description: 'The purchase model of PURCHASE_MODEL; null for LINEAR_TREND.' }) model!: LifetimeModelKind | null;
+  @Field(() => [ForecastMonth], { description: 'Predicted spend per future month, with an 80 % interval.' }) months!: ForecastMonth[];
+  @Field(() => Float, { description: 'Sum of the months.' }) total!: number;
+  @Field(() => Float, { nullable: true, description: '80 % interval of the total (PURCHASE_MODEL: simulated; null for LINEAR_TREND).' }) totalLow!: number | null;
+  @Field(() => Float, { nullable: true }) totalHigh!: number | null;
+  @Field(() => Float, { nullable: true, description: 'Expected purchases (purchase days) over the months (PURCHASE_MODEL).' }) expectedPurchases!: number | null;
+  @Field(() => Float, { nullable: true, description: 'Gamma-Gamma expected order value (PURCHASE_MODEL).' }) expectedOrderValue!: number | null;
+  @Field(() => Float, { nullable: true, description: 'P(alive) under the purchase model (PURCHASE_MODEL).' }) probabilityAlive!: number | null;
+  @Field(() => [MonthAmount], { description: 'The zero-filled monthly history (from the first non-zero month).' }) history!: MonthAmount[];
+  @Field(() => Float, { description: 'Slope of the linear trend through the history (computed whatever the method).' }) slope!: number;
   @Field(() => Float) intercept!: number;
   @Field(() => Float) r2!: number;
-  @Field({ description: 'UP, DOWN or FLAT' }) trend!: string;
-  @Field() insufficientHistory!: boolean;
+  @Field({ description: 'UP, DOWN or FLAT: the history\'s linear trend.' }) trend!: string;
+  @Field({ description: 'PURCHASE_MODEL: no repeat purchase yet (or none at all). LINEAR_TREND: fewer than 6 months to fit, the forecast is their mean.' })
+  insufficientHistory!: boolean;
   @Field() asOf!: Date;
 }
 
@@ -342,4 +380,34 @@ export class LifetimeValidation {
   @Field(() => [PurchaseModelHoldout]) models!: PurchaseModelHoldout[];
   @Field(() => LifetimeModelKind, { description: 'Lowest mean absolute error on this split.' }) best!: LifetimeModelKind;
   @Field(() => LifetimeModelKind, { description: 'The model CareGraph uses by default (chosen on CDNOW; pass model: to use another).' }) defaultModel!: LifetimeModelKind;
+}
+
+@ObjectType({ simpleResolvers: true, description: 'One forecast method scored on the holdout period.' })
+export class SpendBacktestMethod {
+  @Field(() => SpendForecastMethod) method!: SpendForecastMethod;
+  @Field(() => LifetimeModelKind, { nullable: true, description: 'Purchase model of PURCHASE_MODEL (x Gamma-Gamma); null for LINEAR_TREND.' }) model!: LifetimeModelKind | null;
+  @Field(() => Float, { description: 'Root mean squared error of holdout spend per customer.' }) rootMeanSquaredError!: number;
+  @Field(() => Float) meanAbsoluteError!: number;
+  @Field(() => Float, { nullable: true, description: 'Spearman rank correlation of forecast and actual spend (null when one side is constant).' }) spearman!: number | null;
+  @Field(() => Float, { description: 'Sum of the forecasts.' }) predictedSpend!: number;
+  @Field(() => Float) actualSpend!: number;
+  @Field(() => Int, { description: 'Holdout buyers this method forecast at 0.' }) buyersForecastAtZero!: number;
+  @Field(() => Float) shareOfBuyersForecastAtZero!: number;
+}
+
+@ObjectType({
+  simpleResolvers: true,
+  description: 'Backtest of the per-customer spend forecasts: each method forecasts every customer\'s spend from calibrationEnd to holdoutEnd from the data up to calibrationEnd; compared with what each really spent.',
+})
+export class SpendForecastBacktest {
+  @Field({ description: 'YYYY-MM-DD' }) calibrationEnd!: string;
+  @Field({ description: 'YYYY-MM-DD' }) holdoutEnd!: string;
+  @Field(() => Int, { description: 'Customers who bought by calibrationEnd.' }) customers!: number;
+  @Field(() => Float) holdoutWeeks!: number;
+  @Field(() => Int, { description: 'Calendar months the holdout touches (LINEAR_TREND forecasts them, prorated by days).' }) holdoutMonths!: number;
+  @Field(() => Int, { description: 'Customers who bought in the holdout period.' }) holdoutBuyers!: number;
+  @Field(() => Float) actualSpend!: number;
+  @Field(() => [SpendBacktestMethod]) methods!: SpendBacktestMethod[];
+  @Field(() => SpendForecastMethod) defaultMethod!: SpendForecastMethod;
+  @Field(() => LifetimeModelKind) defaultModel!: LifetimeModelKind;
 }

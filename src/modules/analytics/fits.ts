@@ -2,6 +2,7 @@ import {
   bestByHoldout, customerLifetimeValue, fitGammaGamma, fitPurchaseModel, probabilityAlive, splitCalibrationHoldout, summarizeTransactions, validatePurchaseModels,
   type CustomerSummary, type GammaGammaParams, type PurchaseModelKind, type PurchaseModelParams, type PurchaseModelValidation, type Transaction,
 } from './lifetime';
+import { spendBacktest, type SpendBacktest } from './forecast/backtest';
 import { mineAssociationRules, type RuleMiningOptions, type RuleMiningResult } from './rules/association-rules';
 import { segmentCustomers, type SegmentationResult } from './segments/segments';
 
@@ -129,6 +130,11 @@ export function holdoutValidation(job: HoldoutJob): HoldoutResult {
   };
 }
 
+/** Backtest of the per-customer spend forecasts on the same split (forecast/backtest.ts). */
+export function spendForecastBacktest(job: HoldoutJob): SpendBacktest {
+  return spendBacktest(transactionsOf(job), { calibrationEnd: job.calibrationEnd, holdoutEnd: job.holdoutEnd, timeUnitDays: WEEK_DAYS }, job.models);
+}
+
 export interface SegmentsJob {
   /** Row-major feature values, `features.length` per customer. */
   values: Float64Array;
@@ -159,5 +165,5 @@ export function mineRules(job: RulesJob): RuleMiningResult {
   return mineAssociationRules(baskets, job.itemCount, job.options);
 }
 
-export const FIT_JOBS = { lifetime: fitLifetimePopulation, holdout: holdoutValidation, segments: fitSegments, rules: mineRules };
+export const FIT_JOBS = { lifetime: fitLifetimePopulation, holdout: holdoutValidation, backtest: spendForecastBacktest, segments: fitSegments, rules: mineRules };
 export type FitJobs = typeof FIT_JOBS;

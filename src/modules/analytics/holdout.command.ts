@@ -3,15 +3,17 @@ import { openDatabase } from '../../db/database';
 import type { OptionReader } from '../../db/seed/seed.command';
 import { AnalyticsData } from './analytics.data';
 import { parseAsOf } from './as-of';
-import { DEFAULT_PURCHASE_MODEL, holdoutValidation, type HoldoutResult } from './fits';
+import { DEFAULT_PURCHASE_MODEL, holdoutValidation, spendForecastBacktest, type HoldoutResult } from './fits';
+import type { SpendBacktest } from './forecast/backtest';
 import { PURCHASE_MODEL_KINDS } from './lifetime';
 
 /**
  * `npm run holdout -- --calibration-end YYYY-MM-DD --holdout-end YYYY-MM-DD`
  *
- * Holdout validation on the database of DATABASE_URL, the same computation as the lifetimeValidation query:
- * every purchase model is fitted on the purchases up to the calibration end and predicts each customer's purchase
- * days up to the holdout end. Prints Markdown tables (the README's come from here). Exit 2 for a usage error.
+ * Holdout validation on the database of DATABASE_URL, the same computations as the lifetimeValidation and
+ * spendForecastBacktest queries: every purchase model is fitted on the purchases up to the calibration end and
+ * predicts each customer's purchase days up to the holdout end; every spend forecast method predicts each
+ * customer's spend over the holdout. Prints Markdown tables (the README's come from here). Exit 2 for a usage error.
  */
 const USAGE = 'usage: npm run holdout -- --calibration-end YYYY-MM-DD --holdout-end YYYY-MM-DD';
 
@@ -36,6 +38,23 @@ export function holdoutTables(r: HoldoutResult): string {
   return lines.join('\n');
 }
 
+/** The spend forecast backtest as Markdown: one row per method. */
+export function backtestTable(b: SpendBacktest): string {
+  const buyers = b.rows[0]?.actualPositive ?? 0;
+  const lines = [
+    `${b.customers} customers, holdout ${f(b.holdoutWeeks, 2)} weeks (${b.holdoutMonths} calendar months), ${buyers} holdout buyers. Default: PURCHASE_MODEL with ${DEFAULT_PURCHASE_MODEL}.`,
+    '',
+    '| method | RMSE | MAE | Spearman | predicted total | actual total | buyers forecast at 0 |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
+  ];
+  for (const r of b.rows) {
+    const name = r.model ? `${r.method} (${r.model} x Gamma-Gamma)` : r.method;
+    const zero = `${r.positiveForecastAtZero} of ${r.actualPositive} (${f((100 * r.positiveForecastAtZero) / Math.max(1, r.actualPositive), 1)} %)`;
+    lines.push(`| ${name} | ${f(r.rootMeanSquaredError, 2)} | ${f(r.meanAbsoluteError, 2)} | ${r.spearman == null ? '-' : f(r.spearman)} | ${f(r.predictedTotal, 0)} | ${f(r.actualTotal, 0)} | ${zero} |`);
+  }
+  return lines.join('\n');
+}
+
 export async function runHoldout(args: string[], option: OptionReader): Promise<number> {
   let calibrationEnd: Date | null;
   let holdoutEnd: Date | null;
@@ -53,15 +72,16 @@ export async function runHoldout(args: string[], option: OptionReader): Promise<
   const ds = await openDatabase(loadConfig().database);
   try {
     const points = await new AnalyticsData(ds).dailySpend(null, holdoutEnd);
-    const result = holdoutValidation({
+    const job = {
       customerIds: Float64Array.from(points, (p) => p.customerId),
       ats: Float64Array.from(points, (p) => p.at),
       cents: Float64Array.from(points, (p) => p.cents),
       calibrationEnd: calibrationEnd.getTime(),
       holdoutEnd: holdoutEnd.getTime(),
       models: [...PURCHASE_MODEL_KINDS],
-    });
-    console.log(holdoutTables(result));
+    };
+    console.log(`## Lifetime models: holdout purchases\n\n${holdoutTables(holdoutValidation(job))}\n`);
+    console.log(`## Spend forecasts: holdout spend per customer\n\n${backtestTable(spendForecastBacktest(job))}`);
     return 0;
   } finally {
     await ds.destroy();
