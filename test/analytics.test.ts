@@ -60,6 +60,38 @@ test('a one-time buyer is alive for sure under BG/NBD, less and less so under th
   expect(early.lifetime.probabilityAlive).toBeGreaterThan(late.lifetime.probabilityAlive); // T = 10 weeks (a fit as of then)
 });
 
+test('spendForecastBacktest on the CDNOW sample (as of 1997-10-01 for the nine months to 1998-06-30): the default beats BG/NBD x Gamma-Gamma, no buyer at 0', async () => {
+  const { spendForecastBacktest: b } = ok(await t.gql(`{ spendForecastBacktest(calibrationEnd: "1997-09-30", holdoutEnd: "1998-06-30") {
+    customers holdoutWeeks holdoutMonths holdoutBuyers actualSpend defaultMethod defaultModel
+    methods { method model rootMeanSquaredError meanAbsoluteError spearman predictedSpend actualSpend buyersForecastAtZero shareOfBuyersForecastAtZero }
+  } }`));
+  expect(b).toMatchObject({ customers: 2357, holdoutWeeks: 39, holdoutMonths: 9, holdoutBuyers: 684, defaultMethod: 'PURCHASE_MODEL', defaultModel: 'PARETO_NBD' });
+  const row = (method: string, model: string | null) => b.methods.find((m: any) => m.method === method && m.model === model);
+  const chosen = row(b.defaultMethod, b.defaultModel);
+  const bg = row('PURCHASE_MODEL', 'BG_NBD');
+  const linear = row('LINEAR_TREND', null);
+  expect(bg.rootMeanSquaredError).toBeCloseTo(72.3, 1);
+  expect(chosen.rootMeanSquaredError).toBeLessThanOrEqual(bg.rootMeanSquaredError);
+  expect(chosen.rootMeanSquaredError).toBeLessThanOrEqual(72.3);
+  expect(chosen.shareOfBuyersForecastAtZero).toBeLessThanOrEqual(0.03);
+  expect(linear).toMatchObject({ buyersForecastAtZero: 437 });
+  expect(linear.rootMeanSquaredError).toBeCloseTo(140.47, 1);
+});
+
+test('Customer.forecast: the purchase model by default, the linear trend on request, each saying its method', async () => {
+  const id = Buffer.from('Customer:4').toString('base64'); // 4 purchases, the last on 1997-12-12
+  const { customer: c } = ok(await t.gql(`{ customer(id: "${id}") {
+    model: forecast(asOf: "1997-09-30", horizonMonths: 9) { method model total totalLow totalHigh expectedPurchases probabilityAlive insufficientHistory months { month spend low high } }
+    line: forecast(asOf: "1997-09-30", horizonMonths: 9, method: LINEAR_TREND) { method model total months { month spend } }
+  } }`));
+  expect(c.model).toMatchObject({ method: 'PURCHASE_MODEL', model: 'PARETO_NBD', insufficientHistory: false });
+  expect(c.model.months.map((m: any) => m.month)).toEqual(['1997-10', '1997-11', '1997-12', '1998-01', '1998-02', '1998-03', '1998-04', '1998-05', '1998-06']);
+  expect(c.model.total).toBeGreaterThan(0);
+  expect(c.model.totalLow).toBeLessThanOrEqual(c.model.total);
+  expect(c.model.totalHigh).toBeGreaterThan(c.model.total);
+  expect(c.line).toMatchObject({ method: 'LINEAR_TREND', model: null });
+});
+
 test('lifetimeModel(model: BG_NBD, asOf: 1997-09-30) reproduces BG/NBD within 1% and Gamma-Gamma within 5%', async () => {
   const { lifetimeModel: m } = ok(await t.gql(`{ lifetimeModel(asOf: "1997-09-30", model: BG_NBD) { r alpha a b timeUnit subjects logLikelihood converged p q v repeatCustomers } }`));
   expect(m.subjects).toBe(2357);

@@ -22,6 +22,8 @@ export interface ModelSpendForecast {
   expectedPurchases: number;
   expectedOrderValue: number;
   probabilityAlive: number;
+  /** Mean of the simulated totals: the closed-form total within Monte Carlo error (a check of the simulation). */
+  simulatedMean: number;
 }
 
 export interface ModelSpendOptions {
@@ -85,11 +87,12 @@ export function modelSpendForecast(
     const column = sims.byMonth[k].sort();
     return { month, value: purchases * orderValue, low: quantile(column, 0.1), high: quantile(column, 0.9) };
   });
+  const simulatedMean = sims.total.reduce((sum, v) => sum + v, 0) / draws;
   const totals = sims.total.sort();
   const expected = cumulative[cumulative.length - 1];
   return {
     months: out, total: expected * orderValue, totalLow: quantile(totals, 0.1), totalHigh: quantile(totals, 0.9),
-    expectedPurchases: expected, expectedOrderValue: orderValue, probabilityAlive: alive,
+    expectedPurchases: expected, expectedOrderValue: orderValue, probabilityAlive: alive, simulatedMean,
   };
 }
 
