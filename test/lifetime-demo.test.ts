@@ -68,3 +68,31 @@ test('a page of 5 and a page of 50 customers with lifetime and both forecasts ru
   ok(large);
   expect(small.extensions!.sql!.statements).toBe(large.extensions!.sql!.statements);
 });
+
+const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+test('spendForecastBacktest on the demo company: the default beats the linear trend and forecasts few holdout buyers at 0', async () => {
+  const { spendForecastBacktest: b } = ok(await t.gql(`query($c: String!, $h: String!) { spendForecastBacktest(calibrationEnd: $c, holdoutEnd: $h) {
+    holdoutBuyers methods { method model rootMeanSquaredError spearman shareOfBuyersForecastAtZero }
+  } }`, { c: day(asOf - 182 * 86_400_000), h: day(asOf) }));
+  const chosen = b.methods.find((m: any) => m.method === 'PURCHASE_MODEL' && m.model === 'PARETO_NBD');
+  const linear = b.methods.find((m: any) => m.method === 'LINEAR_TREND');
+  expect(b.holdoutBuyers).toBeGreaterThan(100);
+  expect(chosen.rootMeanSquaredError).toBeLessThan(linear.rootMeanSquaredError);
+  expect(chosen.shareOfBuyersForecastAtZero).toBeLessThanOrEqual(0.03);
+  expect(linear.shareOfBuyersForecastAtZero).toBeGreaterThan(0.2);
+});
+
+test('demandForecastBacktest scores the linear trend against naive and seasonal-naive per category and per product', async () => {
+  for (const level of ['CATEGORY', 'PRODUCT']) {
+    const { demandForecastBacktest: b } = ok(await t.gql(`query($c: String!, $h: String!, $l: RuleItemLevel!) { demandForecastBacktest(calibrationEnd: $c, holdoutEnd: $h, level: $l) {
+      level subjects holdoutMonths methods { method rootMeanSquaredError meanAbsoluteError spearman predictedUnits actualUnits soldForecastAtZero }
+    } }`, { c: day(asOf - 182 * 86_400_000), h: day(asOf), l: level }));
+    expect(b.level).toBe(level);
+    expect(b.subjects).toBeGreaterThan(level === 'CATEGORY' ? 5 : 100);
+    expect(b.methods.map((m: any) => m.method)).toEqual(['LINEAR_TREND', 'NAIVE', 'SEASONAL_NAIVE']);
+    expect(new Set(b.methods.map((m: any) => m.actualUnits)).size).toBe(1);
+  }
+  const bad = await t.gql(`{ demandForecastBacktest(calibrationEnd: "2026-01-31", holdoutEnd: "2025-01-31") { subjects } }`);
+  expect(bad.errors![0].extensions!.code).toBe('BAD_USER_INPUT');
+});

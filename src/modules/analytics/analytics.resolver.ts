@@ -11,7 +11,7 @@ import { CustomerFilter } from '../customer/customer.inputs';
 import { AnalyticsService, DEFAULT_RULE_ARGS, DEFAULT_SEED, DEFAULT_SEGMENT_FEATURES, DEFAULT_SEGMENT_K } from './analytics.service';
 import {
   AnalyticsSummaryRow, AssociationRules, AtRiskCustomer, CustomerAnalyticsRow, CustomerLifetime, CustomerRfm, CustomerSatisfaction, CustomerSegment,
-  CustomerValue, DemandForecast, LifetimeModel, LifetimeModelKind, LifetimeValidation, PainPoint, ProductRecommendation, RuleItemLevel, SatisfactionPeriod, SegmentFeature, Segmentation,
+  CustomerValue, DemandForecast, DemandForecastBacktest, LifetimeModel, LifetimeModelKind, LifetimeValidation, PainPoint, ProductRecommendation, RuleItemLevel, SatisfactionPeriod, SegmentFeature, Segmentation,
   SpendForecast, SpendForecastBacktest, SpendForecastMethod, SummaryGroupBy,
 } from './analytics.types';
 import { parseAsOf } from './as-of';
@@ -197,6 +197,16 @@ export class AnalyticsQueryResolver {
     const version = await ctx.loaders.analytics.version();
     const m = await ctx.services.analytics.backtest(version, calibrationEnd, holdoutEnd, ctx.principal?.keyId);
     return ctx.services.analytics.spendBacktestResult(calibrationEnd, holdoutEnd, m.value);
+  }
+
+  @Query(() => DemandForecastBacktest, { description: "Backtest of demandForecast's linear trend against naive and seasonal-naive baselines, per product or category, on whole months." })
+  demandForecastBacktest(
+    @Arg('calibrationEnd', () => String, { description: 'Last day (YYYY-MM-DD) of the calibration period; its month is the last one used when it is the month\'s last day.' }) calibrationArg: string,
+    @Arg('holdoutEnd', () => String, { description: 'Last day (YYYY-MM-DD) of the holdout period.' }) holdoutArg: string,
+    @Arg('level', () => RuleItemLevel, { defaultValue: RuleItemLevel.CATEGORY, description: 'Per product or per category.' }) level: RuleItemLevel,
+    @Ctx() ctx: Context,
+  ) {
+    return ctx.services.analytics.demandBacktest(parseAsOf(calibrationArg)!, parseAsOf(holdoutArg)!, level);
   }
 
   @Query(() => [PainPoint], { description: 'Issues of unsatisfied feedback (score <= 2), most reported first.' })

@@ -9,17 +9,17 @@ import { Product } from '../catalog/product.entity';
 import type { Customer } from '../customer/customer.entity';
 import { AnalyticsData, DAY_MS, type PopulationRow, type SpendPoint } from './analytics.data';
 import type {
-  AssociationRules, CustomerLifetime, CustomerRfm, CustomerSatisfaction, CustomerSegment, CustomerValue, DemandForecast, LifetimeModel, LifetimeValidation,
+  AssociationRules, CustomerLifetime, DemandForecastBacktest, CustomerRfm, CustomerSatisfaction, CustomerSegment, CustomerValue, DemandForecast, LifetimeModel, LifetimeValidation,
   NextBestAction, PainPoint, ProductRecommendation, SatisfactionPeriod, Segmentation, SpendForecast, SpendForecastBacktest,
 } from './analytics.types';
-import { LifetimeModelKind, RuleItemLevel, SegmentFeature, SpendForecastMethod, ValueTierEnum } from './analytics.types';
+import { DemandForecastMethodEnum, LifetimeModelKind, RuleItemLevel, SegmentFeature, SpendForecastMethod, ValueTierEnum } from './analytics.types';
 import { forecastSeries, linearForecastInterval, monthlySeries } from './forecast/forecast';
 import { modelSpendForecast, monthsAfter } from './forecast/spend-model';
 import { customerLifetimeValue, expectedPurchases, gammaGammaExpectedValue, probabilityAlive, PURCHASE_MODEL_KINDS, type CustomerSummary, type PurchaseModelKind } from './lifetime';
 import { FitPool } from './fit-pool';
 import { DEFAULT_ANALYTIC_LIMITS, RULES_MAX_ITEMSETS, RULES_MAX_RULES, RULES_MIN_SUPPORT_COUNT, type AnalyticLimits } from './limits';
 import { DEFAULT_PURCHASE_MODEL, orNull, weeklySummaries, WEEK_DAYS, type FitJobs, type HoldoutResult, type LifetimeFit } from './fits';
-import type { SpendBacktest } from './forecast/backtest';
+import { demandBacktest, type SpendBacktest } from './forecast/backtest';
 import { ModelStore, type DataVersion } from './model-store';
 import { buildProductSpace, recommendProducts, type ProductSpace } from './recommendations/recommend';
 import { fitRfmModel, scoreRfm, type RfmModel } from './rfm/rfm';
@@ -282,6 +282,34 @@ export class AnalyticsService {
         throw e;
       }
     });
+  }
+
+  /** demandForecast's linear trend against naive and seasonal-naive on a calibration / holdout split (one GROUP BY, no fit). */
+  async demandBacktest(calibrationEnd: Date, holdoutEnd: Date, level: RuleItemLevel): Promise<DemandForecastBacktest> {
+    const [cal, hold] = [this.asOfKey(calibrationEnd), this.asOfKey(holdoutEnd)];
+    if (!(hold > cal)) throw badInput(`holdoutEnd (${hold}) must be a later day than calibrationEnd (${cal})`, { argument: 'holdoutEnd' });
+    const next = new Date(Math.floor(calibrationEnd.getTime() / DAY_MS) * DAY_MS + DAY_MS);
+    const from = new Date(Date.UTC(next.getUTCFullYear(), next.getUTCMonth() - 24, 1));
+    const bySubject = new Map<string, { at: number; amount: number }[]>();
+    for (const r of await this.data.monthlyUnitsByItem(level, from, holdoutEnd)) {
+      const list = bySubject.get(r.item) ?? [];
+      list.push({ at: r.at, amount: r.units });
+      bySubject.set(r.item, list);
+    }
+    let b;
+    try {
+      b = demandBacktest([...bySubject.values()].map((points) => ({ points })), calibrationEnd.getTime(), holdoutEnd.getTime());
+    } catch (e) {
+      if (e instanceof RangeError) throw badInput(e.message, { argument: 'holdoutEnd' });
+      throw e;
+    }
+    return {
+      calibrationEnd: cal, holdoutEnd: hold, level, subjects: b.subjects, holdoutMonths: b.holdoutMonths,
+      methods: b.rows.map((r) => ({
+        method: r.method as DemandForecastMethodEnum, rootMeanSquaredError: r.rootMeanSquaredError, meanAbsoluteError: r.meanAbsoluteError, spearman: r.spearman,
+        predictedUnits: r.predictedTotal, actualUnits: r.actualTotal, soldForecastAtZero: r.positiveForecastAtZero,
+      })),
+    };
   }
 
   spendBacktestResult(calibrationEnd: Date, holdoutEnd: Date, r: SpendBacktest): SpendForecastBacktest {

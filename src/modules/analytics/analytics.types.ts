@@ -411,3 +411,34 @@ export class SpendForecastBacktest {
   @Field(() => SpendForecastMethod) defaultMethod!: SpendForecastMethod;
   @Field(() => LifetimeModelKind) defaultModel!: LifetimeModelKind;
 }
+
+export enum DemandForecastMethodEnum {
+  LINEAR_TREND = 'LINEAR_TREND',
+  NAIVE = 'NAIVE',
+  SEASONAL_NAIVE = 'SEASONAL_NAIVE',
+}
+registerEnumType(DemandForecastMethodEnum, {
+  name: 'DemandForecastMethod',
+  description: 'LINEAR_TREND is demandForecast\'s method; NAIVE (the last month repeated) and SEASONAL_NAIVE (the same month a year before) are the baselines it must beat.',
+});
+
+@ObjectType({ simpleResolvers: true })
+export class DemandBacktestMethod {
+  @Field(() => DemandForecastMethodEnum) method!: DemandForecastMethodEnum;
+  @Field(() => Float, { description: 'Root mean squared error of holdout units per product or category.' }) rootMeanSquaredError!: number;
+  @Field(() => Float) meanAbsoluteError!: number;
+  @Field(() => Float, { nullable: true }) spearman!: number | null;
+  @Field(() => Float) predictedUnits!: number;
+  @Field(() => Float) actualUnits!: number;
+  @Field(() => Int, { description: 'Products or categories sold in the holdout but forecast at 0.' }) soldForecastAtZero!: number;
+}
+
+@ObjectType({ simpleResolvers: true, description: 'Backtest of demandForecast against naive baselines on whole calendar months.' })
+export class DemandForecastBacktest {
+  @Field() calibrationEnd!: string;
+  @Field() holdoutEnd!: string;
+  @Field(() => RuleItemLevel) level!: RuleItemLevel;
+  @Field(() => Int, { description: 'Products or categories sold before the holdout.' }) subjects!: number;
+  @Field(() => Int) holdoutMonths!: number;
+  @Field(() => [DemandBacktestMethod]) methods!: DemandBacktestMethod[];
+}

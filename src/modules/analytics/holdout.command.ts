@@ -2,6 +2,8 @@ import { loadConfig } from '../../config';
 import { openDatabase } from '../../db/database';
 import type { OptionReader } from '../../db/seed/seed.command';
 import { AnalyticsData } from './analytics.data';
+import { AnalyticsService } from './analytics.service';
+import { RuleItemLevel, type DemandForecastBacktest } from './analytics.types';
 import { parseAsOf } from './as-of';
 import { DEFAULT_PURCHASE_MODEL, holdoutValidation, spendForecastBacktest, type HoldoutResult } from './fits';
 import type { SpendBacktest } from './forecast/backtest';
@@ -55,6 +57,20 @@ export function backtestTable(b: SpendBacktest): string {
   return lines.join('\n');
 }
 
+/** The demand backtest as Markdown. */
+export function demandTable(b: DemandForecastBacktest): string {
+  const lines = [
+    `${b.subjects} ${b.level === RuleItemLevel.PRODUCT ? 'products' : 'categories'} sold before the holdout; ${b.holdoutMonths} holdout months.`,
+    '',
+    '| method | RMSE | MAE | Spearman | predicted units | actual units | sold but forecast at 0 |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
+  ];
+  for (const r of b.methods) {
+    lines.push(`| ${r.method} | ${f(r.rootMeanSquaredError, 2)} | ${f(r.meanAbsoluteError, 2)} | ${r.spearman == null ? '-' : f(r.spearman)} | ${f(r.predictedUnits, 0)} | ${f(r.actualUnits, 0)} | ${r.soldForecastAtZero} |`);
+  }
+  return lines.join('\n');
+}
+
 export async function runHoldout(args: string[], option: OptionReader): Promise<number> {
   let calibrationEnd: Date | null;
   let holdoutEnd: Date | null;
@@ -81,7 +97,11 @@ export async function runHoldout(args: string[], option: OptionReader): Promise<
       models: [...PURCHASE_MODEL_KINDS],
     };
     console.log(`## Lifetime models: holdout purchases\n\n${holdoutTables(holdoutValidation(job))}\n`);
-    console.log(`## Spend forecasts: holdout spend per customer\n\n${backtestTable(spendForecastBacktest(job))}`);
+    console.log(`## Spend forecasts: holdout spend per customer\n\n${backtestTable(spendForecastBacktest(job))}\n`);
+    const analytics = new AnalyticsService(ds);
+    for (const level of [RuleItemLevel.CATEGORY, RuleItemLevel.PRODUCT]) {
+      console.log(`## Demand forecasts: holdout units per ${level.toLowerCase()}\n\n${demandTable(await analytics.demandBacktest(calibrationEnd, holdoutEnd, level))}\n`);
+    }
     return 0;
   } finally {
     await ds.destroy();

@@ -1,5 +1,5 @@
 import { cdnowTransactions } from '../lifetime/cdnow.fixtures';
-import { forecastAccuracy, spearman, spendBacktest } from './backtest';
+import { demandBacktest, forecastAccuracy, spearman, spendBacktest } from './backtest';
 
 describe('spearman', () => {
   it('is 1 for the same order, -1 for the reverse, averages ties, null for a constant side', () => {
@@ -42,5 +42,26 @@ describe('spendBacktest on CDNOW (forecast as of 1997-10-01 for the nine months 
     expect(pareto.spearman!).toBeGreaterThan(bg.spearman!);
     expect(pareto.positiveForecastAtZero).toBe(0);
     expect(pareto.actualTotal).toBeCloseTo(70976, -1);
+  });
+});
+
+describe('demandBacktest', () => {
+  const month = (y: number, m: number) => Date.UTC(y, m - 1, 15);
+  it('scores the linear trend against naive and seasonal-naive on whole months', () => {
+    // 24 months of a seasonal product: 10 units a month, 30 in every December; holdout: the next 3 months (Jan-Mar).
+    const points = [];
+    for (let i = 0; i < 24; i++) {
+      const y = 2022 + Math.floor(i / 12);
+      const m = (i % 12) + 1;
+      points.push({ at: month(y, m), amount: m === 12 ? 30 : 10 });
+    }
+    points.push({ at: month(2024, 1), amount: 10 }, { at: month(2024, 2), amount: 10 }, { at: month(2024, 3), amount: 10 });
+    const b = demandBacktest([{ points }, { points: [] }], Date.UTC(2023, 11, 31), Date.UTC(2024, 2, 31));
+    expect(b).toMatchObject({ subjects: 1, holdoutMonths: 3 });
+    const by = Object.fromEntries(b.rows.map((r) => [r.method, r]));
+    expect(by.SEASONAL_NAIVE.predictedTotal).toBe(30); // Jan, Feb, Mar of 2023
+    expect(by.NAIVE.predictedTotal).toBe(90); // December repeated
+    expect(by.SEASONAL_NAIVE.meanAbsoluteError).toBe(0);
+    expect(by.LINEAR_TREND.actualTotal).toBe(30);
   });
 });

@@ -180,3 +180,63 @@ export function spendBacktest(transactions: ReadonlyArray<Transaction>, options:
   rows.push({ method: 'LINEAR_TREND', model: null, ...forecastAccuracy(linear.spend, actual) });
   return { customers: split.customers.length, holdoutWeeks: split.holdoutDuration, holdoutMonths: linear.months, rows };
 }
+
+/** How aggregate demand (units of a product or category per month) is forecast in the backtest. */
+export type DemandForecastMethod = 'LINEAR_TREND' | 'NAIVE' | 'SEASONAL_NAIVE';
+export const DEMAND_METHODS: readonly DemandForecastMethod[] = ['LINEAR_TREND', 'NAIVE', 'SEASONAL_NAIVE'];
+
+export interface DemandBacktestRow extends ForecastAccuracy {
+  method: DemandForecastMethod;
+}
+
+export interface DemandBacktest {
+  /** Products or categories with any demand up to the calibration end. */
+  subjects: number;
+  holdoutMonths: number;
+  rows: DemandBacktestRow[];
+}
+
+/**
+ * Backtest of demandForecast's linear trend against the usual baselines, on whole calendar months: calibration
+ * months up to the month of calibrationEnd's next day (exclusive, as demandForecast leaves out the current month),
+ * holdout = the following months through holdoutEnd's month. NAIVE repeats the last calibration month;
+ * SEASONAL_NAIVE repeats the same month a year earlier (NAIVE where there is no such month). Scored per subject
+ * on its total holdout units.
+ */
+export function demandBacktest(
+  subjects: ReadonlyArray<{ points: ReadonlyArray<{ at: number; amount: number }> }>,
+  calibrationEnd: number,
+  holdoutEnd: number,
+  historyMonths = 24,
+): DemandBacktest {
+  const asOf = (Math.floor(calibrationEnd / DAY_MS) + 1) * DAY_MS;
+  const first = new Date(asOf);
+  const last = new Date(holdoutEnd);
+  const months = (last.getUTCFullYear() - first.getUTCFullYear()) * 12 + last.getUTCMonth() - first.getUTCMonth() + 1;
+  if (months < 1) throw new RangeError('demandBacktest: the holdout must reach past the calibration month');
+  const firstHoldoutMonth = first.getUTCFullYear() * 12 + first.getUTCMonth();
+  const predicted: Record<DemandForecastMethod, number[]> = { LINEAR_TREND: [], NAIVE: [], SEASONAL_NAIVE: [] };
+  const actual: number[] = [];
+  for (const s of subjects) {
+    const history = monthlySeries(s.points, { asOf, months: historyMonths });
+    if (!history.values.some((v) => v !== 0)) continue; // nothing sold before the holdout: no forecast to judge
+    let sold = 0;
+    for (const p of s.points) {
+      const d = new Date(p.at);
+      const m = d.getUTCFullYear() * 12 + d.getUTCMonth() - firstHoldoutMonth;
+      if (m >= 0 && m < months) sold += p.amount;
+    }
+    actual.push(sold);
+    predicted.LINEAR_TREND.push(forecastSeries(history, months).months.reduce((sum, m) => sum + m.value, 0));
+    const values = history.values;
+    const lastValue = values[values.length - 1];
+    predicted.NAIVE.push(lastValue * months);
+    let seasonal = 0;
+    for (let k = 0; k < months; k++) {
+      const back = values.length - 12 + (k % 12); // the same calendar month in the last year of history
+      seasonal += back >= 0 ? values[back] : lastValue;
+    }
+    predicted.SEASONAL_NAIVE.push(seasonal);
+  }
+  return { subjects: actual.length, holdoutMonths: months, rows: DEMAND_METHODS.map((method) => ({ method, ...forecastAccuracy(predicted[method], actual) })) };
+}
