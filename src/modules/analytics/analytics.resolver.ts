@@ -200,13 +200,14 @@ export class AnalyticsQueryResolver {
   }
 
   @Query(() => DemandForecastBacktest, { description: "Backtest of demandForecast's linear trend against naive and seasonal-naive baselines, per product or category, on whole months." })
-  demandForecastBacktest(
+  async demandForecastBacktest(
     @Arg('calibrationEnd', () => String, { description: 'Last day (YYYY-MM-DD) of the calibration period; its month is the last one used when it is the month\'s last day.' }) calibrationArg: string,
     @Arg('holdoutEnd', () => String, { description: 'Last day (YYYY-MM-DD) of the holdout period.' }) holdoutArg: string,
     @Arg('level', () => RuleItemLevel, { defaultValue: RuleItemLevel.CATEGORY, description: 'Per product or per category.' }) level: RuleItemLevel,
     @Ctx() ctx: Context,
   ) {
-    return ctx.services.analytics.demandBacktest(parseAsOf(calibrationArg)!, parseAsOf(holdoutArg)!, level);
+    const version = await ctx.loaders.analytics.version();
+    return ctx.services.analytics.demandBacktest(version, parseAsOf(calibrationArg)!, parseAsOf(holdoutArg)!, level, ctx.principal?.keyId);
   }
 
   @Query(() => [PainPoint], { description: 'Issues of unsatisfied feedback (score <= 2), most reported first.' })

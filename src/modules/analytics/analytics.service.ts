@@ -284,32 +284,39 @@ export class AnalyticsService {
     });
   }
 
-  /** demandForecast's linear trend against naive and seasonal-naive on a calibration / holdout split (one GROUP BY, no fit). */
-  async demandBacktest(calibrationEnd: Date, holdoutEnd: Date, level: RuleItemLevel): Promise<DemandForecastBacktest> {
+  /**
+   * demandForecast's linear trend against naive and seasonal-naive on a calibration / holdout split: one GROUP BY over
+   * the window, no fit; kept like a variant model (per process, charged to its caller) since the window can be long.
+   */
+  async demandBacktest(version: DataVersion, calibrationEnd: Date, holdoutEnd: Date, level: RuleItemLevel, caller?: number): Promise<DemandForecastBacktest> {
     const [cal, hold] = [this.asOfKey(calibrationEnd), this.asOfKey(holdoutEnd)];
     if (!(hold > cal)) throw badInput(`holdoutEnd (${hold}) must be a later day than calibrationEnd (${cal})`, { argument: 'holdoutEnd' });
-    const next = new Date(Math.floor(calibrationEnd.getTime() / DAY_MS) * DAY_MS + DAY_MS);
-    const from = new Date(Date.UTC(next.getUTCFullYear(), next.getUTCMonth() - 24, 1));
-    const bySubject = new Map<string, { at: number; amount: number }[]>();
-    for (const r of await this.data.monthlyUnitsByItem(level, from, holdoutEnd)) {
-      const list = bySubject.get(r.item) ?? [];
-      list.push({ at: r.at, amount: r.units });
-      bySubject.set(r.item, list);
-    }
-    let b;
-    try {
-      b = demandBacktest([...bySubject.values()].map((points) => ({ points })), calibrationEnd.getTime(), holdoutEnd.getTime());
-    } catch (e) {
-      if (e instanceof RangeError) throw badInput(e.message, { argument: 'holdoutEnd' });
-      throw e;
-    }
-    return {
-      calibrationEnd: cal, holdoutEnd: hold, level, subjects: b.subjects, holdoutMonths: b.holdoutMonths,
-      methods: b.rows.map((r) => ({
-        method: r.method as DemandForecastMethodEnum, rootMeanSquaredError: r.rootMeanSquaredError, meanAbsoluteError: r.meanAbsoluteError, spearman: r.spearman,
-        predictedUnits: r.predictedTotal, actualUnits: r.actualTotal, soldForecastAtZero: r.positiveForecastAtZero,
-      })),
-    };
+    const m = await this.store.get<DemandForecastBacktest>(`demand:${level}:${cal}:${hold}`, 'demand', version, { live: false, variant: true, caller }, async () => {
+      const next = new Date(Math.floor(calibrationEnd.getTime() / DAY_MS) * DAY_MS + DAY_MS);
+      const from = new Date(Date.UTC(next.getUTCFullYear(), next.getUTCMonth() - 24, 1));
+      const bySubject = new Map<string, { at: number; amount: number }[]>();
+      for (const r of await this.data.monthlyUnitsByItem(level, from, holdoutEnd)) {
+        const list = bySubject.get(r.item) ?? [];
+        list.push({ at: r.at, amount: r.units });
+        bySubject.set(r.item, list);
+      }
+      let b;
+      try {
+        b = demandBacktest([...bySubject.values()].map((points) => ({ points })), calibrationEnd.getTime(), holdoutEnd.getTime());
+      } catch (e) {
+        if (e instanceof RangeError) throw badInput(e.message, { argument: 'holdoutEnd' });
+        throw e;
+      }
+      const value: DemandForecastBacktest = {
+        calibrationEnd: cal, holdoutEnd: hold, level, subjects: b.subjects, holdoutMonths: b.holdoutMonths,
+        methods: b.rows.map((r) => ({
+          method: r.method as DemandForecastMethodEnum, rootMeanSquaredError: r.rootMeanSquaredError, meanAbsoluteError: r.meanAbsoluteError, spearman: r.spearman,
+          predictedUnits: r.predictedTotal, actualUnits: r.actualTotal, soldForecastAtZero: r.positiveForecastAtZero,
+        })),
+      };
+      return { value, asOf: holdoutEnd };
+    });
+    return m.value;
   }
 
   spendBacktestResult(calibrationEnd: Date, holdoutEnd: Date, r: SpendBacktest): SpendForecastBacktest {

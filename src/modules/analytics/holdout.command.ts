@@ -99,8 +99,9 @@ export async function runHoldout(args: string[], option: OptionReader): Promise<
     console.log(`## Lifetime models: holdout purchases\n\n${holdoutTables(holdoutValidation(job))}\n`);
     console.log(`## Spend forecasts: holdout spend per customer\n\n${backtestTable(spendForecastBacktest(job))}\n`);
     const analytics = new AnalyticsService(ds);
+    const version = await analytics.data.version();
     for (const level of [RuleItemLevel.CATEGORY, RuleItemLevel.PRODUCT]) {
-      console.log(`## Demand forecasts: holdout units per ${level.toLowerCase()}\n\n${demandTable(await analytics.demandBacktest(calibrationEnd, holdoutEnd, level))}\n`);
+      console.log(`## Demand forecasts: holdout units per ${level.toLowerCase()}\n\n${demandTable(await analytics.demandBacktest(version, calibrationEnd, holdoutEnd, level))}\n`);
     }
     return 0;
   } finally {
