@@ -8,6 +8,7 @@
 import type { Pool, RowDataPacket } from 'mysql2/promise';
 import { cutoffOf, DAY_MS } from '../src/modules/analytics/analytics.data';
 import { forecastSeries, monthlySeries } from '../src/modules/analytics/forecast/forecast';
+import { modelSpendForecast } from '../src/modules/analytics/forecast/spend-model';
 import { mineRules, orNull, weeklySummaries, WEEK_DAYS, type LifetimeFit } from '../src/modules/analytics/fits';
 import { customerLifetimeValue, expectedPurchases, probabilityAlive, type CustomerSummary } from '../src/modules/analytics/lifetime';
 import { buildProductSpace, recommendProducts, type ProductSpace } from '../src/modules/analytics/recommendations/recommend';
@@ -286,12 +287,22 @@ function segmentOf(c: RowDataPacket, m: Model<SegmentsModel>) {
   return { id, label: result.segments[id].label };
 }
 
-function forecastOf(points: RowDataPacket[], firstAt: number | null, asOf: Date) {
+/** As Customer.forecast without interval fields: the history's line, and the months from the purchase model (no simulation). */
+function forecastOf(points: RowDataPacket[], firstAt: number | null, asOf: Date, summary: CustomerSummary | undefined, life: Model<LifetimeFit>) {
   const series = monthlySeries(points.map((p) => ({ at: Date.parse(`${String(p.m)}-15T00:00:00Z`), amount: Number(p.cents) / 100 })), {
     asOf: asOf.getTime(), months: FORECAST_HISTORY_MONTHS, startAt: firstAt ?? undefined,
   });
   const f = forecastSeries(series, FORECAST_MONTHS);
-  return { months: f.months.map((m) => ({ month: m.month, spend: m.value })), trend: f.trend, r2: f.r2, insufficientHistory: f.insufficientHistory };
+  let months = f.months.map((m) => ({ month: m.month, spend: m.value }));
+  let insufficientHistory = f.insufficientHistory;
+  const fit = life.value.fit;
+  if (fit && summary) {
+    const gg = life.value.gg && life.value.gg.q > 1 ? life.value.gg : null;
+    const m = modelSpendForecast(fit, gg, summary, { asOf: life.asOf.getTime(), months: FORECAST_MONTHS, timeUnitDays: WEEK_DAYS, seed: 0, draws: 0, fallbackOrderValue: 0 });
+    months = m.months.map((x) => ({ month: x.month, spend: x.value }));
+    insufficientHistory = summary.frequency === 0;
+  }
+  return { months, trend: f.trend, r2: f.r2, insufficientHistory };
 }
 
 function recommendationsOf(history: RowDataPacket[], catalogue: Catalogue, coPurchase: CoPurchase, asOf: Date) {
@@ -360,7 +371,7 @@ export async function customerPage(pool: Pool, models: PageModels, first: number
     rfm: rfmOf(c, a.pop.value, now),
     lifetime: lifetimeOf(a.summaries.get(c.id), a.lifetime.value),
     segment: segmentOf(c, a.segments),
-    forecast: forecastOf(monthlyOf.get(c.id) ?? [], time(c.first_purchase_at), minute),
+    forecast: forecastOf(monthlyOf.get(c.id) ?? [], time(c.first_purchase_at), minute, a.summaries.get(c.id), a.lifetime),
     recommendations: recommendationsOf(historyOf.get(c.id) ?? [], a.catalogue, a.coPurchase, minute),
     purchases: { nodes: p.get(c.id) ?? [] },
   }));

@@ -1,5 +1,6 @@
 import { Max, Min } from 'class-validator';
-import { Arg, Args, ArgsType, Authorized, Ctx, Field, FieldResolver, Float, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo, SelectionSetNode } from 'graphql';
+import { Arg, Args, ArgsType, Authorized, Ctx, Field, FieldResolver, Float, ID, Info, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { badInput } from '../../common/errors';
 import { expectGlobalId, toGlobalId } from '../../common/global-id';
 import { fromCents } from '../../common/money';
@@ -81,6 +82,7 @@ export class CustomerAnalyticsResolver {
     @Arg('method', () => SpendForecastMethod, { defaultValue: SpendForecastMethod.PURCHASE_MODEL }) method: SpendForecastMethod,
     @Arg('model', () => LifetimeModelKind, MODEL) kind: LifetimeModelKind | undefined,
     @Ctx() ctx: Context,
+    @Info() info: GraphQLResolveInfo,
   ) {
     if (horizonMonths < 1 || horizonMonths > 24) throw badInput('horizonMonths must be from 1 to 24');
     const asOf = parseAsOf(asOfArg);
@@ -96,7 +98,9 @@ export class CustomerAnalyticsResolver {
       ctx.loaders.analytics.monthlySpend(life.asOf, 24).load(c.id),
       ctx.loaders.analytics.lifetimeSummary(life.asOf).load(c.id),
     ]);
-    return a.modelForecastOf(points, firstAt, summary, life, c.id, horizonMonths, 24);
+    // The interval is simulated (about 1 ms a customer): only when the query asks for it.
+    const withInterval = selects(info, INTERVAL_FIELDS);
+    return a.modelForecastOf(points, firstAt, summary, life, c.id, horizonMonths, 24, withInterval);
   }
 
   @FieldResolver(() => [ProductRecommendation])
@@ -383,6 +387,20 @@ async function customerGroups(groupBy: SummaryGroupBy, ctx: Context, population?
     throw badInput(`groupBy ${groupBy} is not a customer grouping here`);
   }
   return out;
+}
+
+const INTERVAL_FIELDS = new Set(['low', 'high', 'totalLow', 'totalHigh']);
+
+/** Whether the field's selection (fragments followed) names any of these fields at any depth. */
+function selects(info: GraphQLResolveInfo, names: ReadonlySet<string>): boolean {
+  const visit = (set: SelectionSetNode | undefined): boolean =>
+    !!set?.selections.some((s) => {
+      if (s.kind === 'Field') return names.has(s.name.value) || visit(s.selectionSet);
+      if (s.kind === 'InlineFragment') return visit(s.selectionSet);
+      const fragment = info.fragments[s.name.value];
+      return fragment ? visit(fragment.selectionSet) : true;
+    });
+  return info.fieldNodes.some((node) => visit(node.selectionSet));
 }
 
 /** "Now" rounded to the minute, so that loaders of one request share one asOf key. */

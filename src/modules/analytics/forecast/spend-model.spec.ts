@@ -32,14 +32,22 @@ describe('modelSpendForecast', () => {
     const f = modelSpendForecast(pareto, gg, regular, { asOf, months: 9, timeUnitDays: 7, seed: 1, draws: 20000 });
     expect(f.totalLow).toBeLessThanOrEqual(f.total);
     expect(f.totalHigh).toBeGreaterThan(f.total);
-    for (const m of f.months) expect(m.low).toBeLessThanOrEqual(m.high);
+    for (const m of f.months) expect(m.low!).toBeLessThanOrEqual(m.high!);
     // The simulated futures average to the closed form, for each model (over seeds 1-5 with 100,000 draws the ratio
     // stayed within 0.99-1.01 for a regular buyer and 0.97-1.04 for a one-time buyer, whose spend is far more skewed).
-    expect(Math.abs(f.simulatedMean / f.total - 1)).toBeLessThan(0.02);
+    expect(Math.abs(f.simulatedMean! / f.total - 1)).toBeLessThan(0.02);
     for (const [model, c, tolerance] of [[bg, regular, 0.02], [bg, oneTime, 0.05], [pareto, oneTime, 0.05], [mbg, regular, 0.02]] as const) {
       const g = modelSpendForecast(model, gg, c, { asOf, months: 6, timeUnitDays: 7, seed: 2, draws: 100000 });
-      expect(Math.abs(g.simulatedMean / g.total - 1)).toBeLessThan(tolerance);
+      expect(Math.abs(g.simulatedMean! / g.total - 1)).toBeLessThan(tolerance);
     }
+  });
+
+  it('skips the simulation with draws 0: the same expectations, no interval', () => {
+    const full = modelSpendForecast(pareto, gg, regular, { asOf, months: 3, timeUnitDays: 7, seed: 7 });
+    const bare = modelSpendForecast(pareto, gg, regular, { asOf, months: 3, timeUnitDays: 7, seed: 7, draws: 0 });
+    expect(bare.months.map((m) => m.value)).toEqual(full.months.map((m) => m.value));
+    expect(bare).toMatchObject({ total: full.total, totalLow: null, totalHigh: null, simulatedMean: null });
+    expect(bare.months.every((m) => m.low === null && m.high === null)).toBe(true);
   });
 
   it('is reproducible from its seed', () => {

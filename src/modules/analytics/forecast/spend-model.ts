@@ -9,21 +9,21 @@ export interface ModelSpendMonth {
   month: string;
   /** Expected spend in the month: expected purchases x expected order value. */
   value: number;
-  /** 10th and 90th percentiles of the simulated spend in the month (an 80 % interval). */
-  low: number;
-  high: number;
+  /** 10th and 90th percentiles of the simulated spend in the month (an 80 % interval); null without simulation. */
+  low: number | null;
+  high: number | null;
 }
 
 export interface ModelSpendForecast {
   months: ModelSpendMonth[];
   total: number;
-  totalLow: number;
-  totalHigh: number;
+  totalLow: number | null;
+  totalHigh: number | null;
   expectedPurchases: number;
   expectedOrderValue: number;
   probabilityAlive: number;
-  /** Mean of the simulated totals: the closed-form total within Monte Carlo error (a check of the simulation). */
-  simulatedMean: number;
+  /** Mean of the simulated totals: the closed-form total within Monte Carlo error (a check of the simulation); null without. */
+  simulatedMean: number | null;
 }
 
 export interface ModelSpendOptions {
@@ -34,7 +34,7 @@ export interface ModelSpendOptions {
   timeUnitDays: number;
   /** Seed of the simulation behind the interval; combine with the customer id for per-customer streams. */
   seed: number;
-  /** Simulated futures per customer. Default 1000. */
+  /** Simulated futures per customer. Default 1000; 0 skips the simulation (no interval), for callers that do not show it. */
   draws?: number;
   /** Order value when there is no Gamma-Gamma fit (nobody repeated yet): e.g. the customer's own mean. */
   fallbackOrderValue?: number;
@@ -80,16 +80,23 @@ export function modelSpendForecast(
   const orderValue = gg ? gammaGammaExpectedValue(gg, c) : options.fallbackOrderValue ?? 0;
   const alive = probabilityAlive(model, c);
 
+  if (!Number.isInteger(draws) || draws < 0) throw new RangeError(`draws must be a non-negative integer, got ${draws}`);
+  const expected = cumulative[cumulative.length - 1];
+  const monthValue = (k: number) => max(0, cumulative[k] - (k ? cumulative[k - 1] : 0)) * orderValue;
+  if (draws === 0) {
+    return {
+      months: labels.map((month, k) => ({ month, value: monthValue(k), low: null, high: null })), total: expected * orderValue, totalLow: null, totalHigh: null,
+      expectedPurchases: expected, expectedOrderValue: orderValue, probabilityAlive: alive, simulatedMean: null,
+    };
+  }
   const sims = simulate(model, gg, c, ends, alive, orderValue, seededRandom(seed), draws);
   const quantile = (values: Float64Array, q: number) => values[min(values.length - 1, max(0, round(q * (values.length - 1))))];
   const out: ModelSpendMonth[] = labels.map((month, k) => {
-    const purchases = max(0, cumulative[k] - (k ? cumulative[k - 1] : 0));
     const column = sims.byMonth[k].sort();
-    return { month, value: purchases * orderValue, low: quantile(column, 0.1), high: quantile(column, 0.9) };
+    return { month, value: monthValue(k), low: quantile(column, 0.1), high: quantile(column, 0.9) };
   });
   const simulatedMean = sims.total.reduce((sum, v) => sum + v, 0) / draws;
   const totals = sims.total.sort();
-  const expected = cumulative[cumulative.length - 1];
   return {
     months: out, total: expected * orderValue, totalLow: quantile(totals, 0.1), totalHigh: quantile(totals, 0.9),
     expectedPurchases: expected, expectedOrderValue: orderValue, probabilityAlive: alive, simulatedMean,
