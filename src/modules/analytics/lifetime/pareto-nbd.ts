@@ -45,15 +45,15 @@ function checkParams(p: ParetoNbdParams): void {
  * log of one of the two terms of A_0 in Fader & Hardie's note "A Note on Deriving the Pareto/NBD Model and
  * Related Expressions" (2005), eq. (22)-(23): 2F1(r+s+x, b1; r+s+x+1; z) / base^(r+s+x) with
  * z = |alpha − beta| / base, base = max(alpha, beta) + t, b1 = s + 1 when alpha >= beta, else r + x.
+ * Euler's transformation 2F1(a, b1; a+1; z) = (1−z)^(1−b1) 2F1(1, a+1−b1; a+1; z) leaves a series of positive terms
+ * whose ratio stays below z, where the original's grows first for frequent buyers (b1 = r + x large).
  */
 function logA0Term(r: number, alpha: number, s: number, beta: number, x: number, t: number): number {
   const a1 = r + s + x;
-  if (alpha >= beta) {
-    const base = alpha + t;
-    return log(hyp2f1(a1, s + 1, a1 + 1, (alpha - beta) / base)) - a1 * log(base);
-  }
-  const base = beta + t;
-  return log(hyp2f1(a1, r + x, a1 + 1, (beta - alpha) / base)) - a1 * log(base);
+  const b1 = alpha >= beta ? s + 1 : r + x;
+  const base = (alpha >= beta ? alpha : beta) + t;
+  const z = abs(alpha - beta) / base;
+  return (1 - b1) * log1p(-z) + log(hyp2f1(1, a1 + 1 - b1, a1 + 1, z)) - a1 * log(base);
 }
 
 /** log A_0 = log(term(t_x) − term(T)); −Infinity when t_x = T (no time between the last purchase and the end). */
@@ -118,7 +118,9 @@ export function fitParetoNbd(data: ReadonlyArray<ParetoNbdCustomer>, options: Fi
   const level: number[] = [];
   const atRecency: number[] = [];
   const atAge: number[] = [];
-  const age: number[] = [];
+  // Distinct ages: log(alpha + T) and log(beta + T) once per age and evaluation.
+  const ageOf = new Map<number, number>();
+  const ageIndex: number[] = [];
   const weight: number[] = [];
   let repeatPurchases = 0;
   data.forEach(({ frequency: x, recency, T }) => {
@@ -141,7 +143,9 @@ export function fitParetoNbd(data: ReadonlyArray<ParetoNbdCustomer>, options: Fi
     // -1: the last purchase is at T, A_0 = 0.
     atRecency.push(recency < T ? pair(x, recency) : -1);
     atAge.push(pair(x, T));
-    age.push(T / maxT);
+    let k = ageOf.get(T);
+    if (k === undefined) ageOf.set(T, (k = ageOf.size));
+    ageIndex.push(k);
     weight.push(1);
   });
   const histories = level.length;
@@ -149,6 +153,9 @@ export function fitParetoNbd(data: ReadonlyArray<ParetoNbdCustomer>, options: Fi
   const pxs = Float64Array.from(pairX);
   const pts = Float64Array.from(pairT);
   const terms = new Float64Array(pxs.length);
+  const ages = Float64Array.from(ageOf.keys(), (T) => T / maxT);
+  const logAlphaAge = new Float64Array(ages.length);
+  const logBetaAge = new Float64Array(ages.length);
   const levelConst = new Float64Array(levels.length);
 
   const logLikelihood = (p: Float64Array): number => {
@@ -164,10 +171,13 @@ export function fitParetoNbd(data: ReadonlyArray<ParetoNbdCustomer>, options: Fi
       total += levelCounts[j] * gammaln(r + levels[j]);
       levelConst[j] = log(s / (r + s + levels[j]));
     }
+    for (let k = 0; k < ages.length; k++) {
+      logAlphaAge[k] = log(alpha + ages[k]);
+      logBetaAge[k] = log(beta + ages[k]);
+    }
     for (let i = 0; i < histories; i++) {
       const x = levels[level[i]];
-      const T = age[i];
-      const alive = -(r + x) * log(alpha + T) - s * log(beta + T);
+      const alive = -(r + x) * logAlphaAge[ageIndex[i]] - s * logBetaAge[ageIndex[i]];
       let dead = -Infinity;
       if (atRecency[i] >= 0) {
         const first = terms[atRecency[i]];
