@@ -96,3 +96,18 @@ test('demandForecastBacktest scores the linear trend against naive and seasonal-
   const bad = await t.gql(`{ demandForecastBacktest(calibrationEnd: "2026-01-31", holdoutEnd: "2025-01-31") { subjects } }`);
   expect(bad.errors![0].extensions!.code).toBe('BAD_USER_INPUT');
 });
+
+test('atRiskCustomers ranks by churn risk under the default model x value at stake (her value if still a customer)', async () => {
+  const { atRiskCustomers: list } = ok(await t.gql(`{ atRiskCustomers(first: 100) { churnRisk value priority customer {
+    rfm { segment frequency } lifetime(horizonDays: 365) { probabilityAlive clv }
+  } } }`));
+  const segments = new Set(list.map((r: any) => r.customer.rfm?.segment));
+  const oneTimeRank = list.findIndex((r: any) => r.customer.rfm?.frequency === 1) + 1;
+  console.log(`at risk (top 100): segments ${[...segments].join(', ')}; first one-time buyer at rank ${oneTimeRank || '> 100'}`);
+  expect(segments.has('Lost') || segments.has('Hibernating')).toBe(true);
+  for (const r of list) {
+    expect(r.priority).toBeCloseTo(r.churnRisk * r.value, 6);
+    // value = CLV / P(alive): the expected loss if she is gone, not the already risk-weighted CLV.
+    expect(r.value).toBeCloseTo(r.customer.lifetime.clv / r.customer.lifetime.probabilityAlive, 4);
+  }
+});

@@ -305,7 +305,7 @@ export class NextBestAction {
 export class AtRiskCustomer {
   @Field(() => Customer) customer!: Customer;
   @Field(() => Float) churnRisk!: number;
-  @Field(() => Float, { description: 'Expected value over the next year (CLV) at stake.' }) value!: number;
+  @Field(() => Float, { description: 'Value at stake: her discounted expected value over the next year if she is still a customer (CLV / probabilityAlive), what a win-back saves.' }) value!: number;
   @Field(() => Float, { description: 'churnRisk x value, the ranking key.' }) priority!: number;
   @Field(() => NextBestAction) nextBestAction!: NextBestAction;
 }

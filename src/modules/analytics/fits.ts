@@ -86,7 +86,11 @@ export function fitLifetimePopulation(job: LifetimeJob): LifetimeFit {
         .map((s) => {
           const alive = orNull(() => probabilityAlive(fit!, s)) ?? 1;
           // Without a value estimate (no Gamma-Gamma, or a 2F1 that does not converge) nothing is at stake to rank by.
-          const value = gg ? orNull(() => customerLifetimeValue(fit!, gg!, s, { horizonDays: 365, timeUnitDays: WEEK_DAYS })) ?? 0 : 0;
+          const clv = gg ? orNull(() => customerLifetimeValue(fit!, gg!, s, { horizonDays: 365, timeUnitDays: WEEK_DAYS })) ?? 0 : 0;
+          // The value at stake is what she is worth if still a customer: every model's expectation is P(alive) x the
+          // expectation given alive, so CLV / P(alive). Ranking by the plain CLV would weigh the risk twice and bury
+          // exactly the lapsed customers a win-back is for.
+          const value = alive > 0 ? clv / alive : 0;
           return { customerId: Number(s.customerId), churnRisk: 1 - alive, value };
         })
         .sort((x, y) => y.churnRisk * y.value - x.churnRisk * x.value || x.customerId - y.customerId)
