@@ -59,6 +59,8 @@ export function createDataSource(database: DatabaseConfig, options: { poolSize?:
     prepareDatabase: (db: { pragma(s: string): unknown }) => {
       db.pragma('busy_timeout = 5000');
       db.pragma('synchronous = NORMAL');
+      // Deleted and overwritten content is zeroed on disk (erasure must be erasure; see PrivacyService.erase).
+      db.pragma('secure_delete = ON');
     },
   });
 }

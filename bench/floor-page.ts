@@ -9,9 +9,11 @@ import type { Pool, RowDataPacket } from 'mysql2/promise';
 import { cutoffOf, DAY_MS } from '../src/modules/analytics/analytics.data';
 import { forecastSeries, monthlySeries } from '../src/modules/analytics/forecast/forecast';
 import { modelSpendForecast } from '../src/modules/analytics/forecast/spend-model';
-import { mineRules, orNull, weeklySummaries, WEEK_DAYS, type LifetimeFit } from '../src/modules/analytics/fits';
+import { fitRecommender, mineRules, orNull, weeklySummaries, WEEK_DAYS, type LifetimeFit, type RecommenderFit } from '../src/modules/analytics/fits';
+import { decodeCollaborative } from '../src/modules/analytics/recommendations/collaborative';
+import { productModel, recommendHybrid, type ProductModel } from '../src/modules/analytics/recommendations/hybrid';
 import { customerLifetimeValue, expectedPurchases, probabilityAlive, type CustomerSummary } from '../src/modules/analytics/lifetime';
-import { buildProductSpace, recommendProducts, type ProductSpace } from '../src/modules/analytics/recommendations/recommend';
+import { buildProductSpace, type ProductSpace } from '../src/modules/analytics/recommendations/recommend';
 import { scoreRfm, type RfmModel } from '../src/modules/analytics/rfm/rfm';
 import { assignSegment, type Segment, type SegmentModel } from '../src/modules/analytics/segments/segments';
 import { purchaseFrequency, valueTier, type ValueTierModel } from '../src/modules/analytics/value/value';
@@ -25,6 +27,8 @@ const LIFETIME_KEY = 'lifetime:PARETO_NBD:live';
 const SEGMENTS_KEY = 'segments:4:age,annualIncome,purchaseFrequency:42:10';
 const CO_PURCHASE_KEY = 'rules:PRODUCT:0.001:0.05:1:2:live';
 const CO_PURCHASE_OPTIONS = { minSupport: 0.001, minConfidence: 0.05, minLift: 1, maxLength: 2 };
+const RECOMMENDER_KEY = 'recommender:EASE:live';
+const CUSTOMER_WINDOW = 10_000;
 const PURCHASE_WINDOW = 50_000;
 
 const PURCHASES_PER_CUSTOMER = 3;
@@ -93,14 +97,16 @@ function groupBy<T>(rows: T[], key: (row: T) => number): Map<number, T[]> {
 
 /**
  * The page's models as CareGraph holds them: in memory while fresh (no statement), else read again from
- * analytics_models. The floor fits nothing CareGraph stores (run CareGraph first); the co-purchase rules,
- * which CareGraph keeps in its process when they are too large to store, it mines itself as CareGraph does.
+ * analytics_models. The floor fits nothing CareGraph stores (run CareGraph first); the co-purchase rules and
+ * the recommender, which CareGraph keeps in its process when they are too large to store, it fits itself as
+ * CareGraph does.
  */
 export class PageModels {
   private readonly memory = new Map<string, Model<unknown>>();
   private readonly inFlight = new Map<string, Promise<Model<unknown>>>();
   private catalogue: Catalogue | null = null;
   private coPurchaseOf: { rules: unknown; map: CoPurchase } | null = null;
+  private recommenderOf: { fit: unknown; model: ProductModel } | null = null;
 
   constructor(private readonly pool: Pool) {}
 
@@ -212,6 +218,39 @@ export class PageModels {
     return { asOf: at, fittedAt: at, customersAtFit: v.customers, purchasesAtFit: v.purchases, value: { rules } };
   }
 
+  /** analytics.service.ts recommender(): the default collaborative model, fitted as CareGraph fits it when none is stored. */
+  async recommender(v: DataVersion): Promise<ProductModel> {
+    const m = await this.get<RecommenderFit>(RECOMMENDER_KEY, v, () => this.fitRecommender(v));
+    if (this.recommenderOf?.fit !== m.value) this.recommenderOf = { fit: m.value, model: productModel(decodeCollaborative(m.value.model), m.value.productIds) };
+    return this.recommenderOf.model;
+  }
+
+  private async fitRecommender(v: DataVersion): Promise<Model<RecommenderFit>> {
+    const at = new Date();
+    const [[{ m: maxId }]] = await this.pool.query<RowDataPacket[]>('SELECT COALESCE(MAX(id), 0) AS m FROM customers');
+    const indexOf = new Map<number, number>();
+    const items: number[] = [];
+    const starts: number[] = [0];
+    let current = -1;
+    for (let from = 0; from < Number(maxId); from += CUSTOMER_WINDOW) {
+      const [rows] = await this.pool.query<RowDataPacket[]>(
+        'SELECT DISTINCT p.customer_id AS cid, l.product_id AS pid FROM purchases p JOIN purchase_lines l ON l.purchase_id = p.id ' +
+          `WHERE ${COMPLETED} AND p.purchased_at < ? AND p.customer_id > ? AND p.customer_id <= ? ORDER BY p.customer_id, l.product_id`,
+        [cutoffOf(at), from, from + CUSTOMER_WINDOW],
+      );
+      for (const r of rows) {
+        if (r.cid !== current && items.length) starts.push(items.length);
+        current = r.cid;
+        let i = indexOf.get(Number(r.pid));
+        if (i === undefined) indexOf.set(Number(r.pid), (i = indexOf.size));
+        items.push(i);
+      }
+    }
+    if (items.length) starts.push(items.length);
+    const value = fitRecommender({ items: Int32Array.from(items), starts: Int32Array.from(starts), productIds: Float64Array.from(indexOf.keys()), options: { strategy: 'EASE' } });
+    return { asOf: at, fittedAt: at, customersAtFit: v.customers, purchasesAtFit: v.purchases, value };
+  }
+
   /** The catalogue as content vectors, read again only when products changed (as CareGraph does). */
   async productCatalogue(v: DataVersion): Promise<Catalogue> {
     const key = `${v.products}:${v.productsUpdatedAt}`;
@@ -305,13 +344,14 @@ function forecastOf(points: RowDataPacket[], firstAt: number | null, asOf: Date,
   return { months, trend: f.trend, r2: f.r2, insufficientHistory };
 }
 
-function recommendationsOf(history: RowDataPacket[], catalogue: Catalogue, coPurchase: CoPurchase, asOf: Date) {
+function recommendationsOf(history: RowDataPacket[], catalogue: Catalogue, model: ProductModel, coPurchase: CoPurchase, asOf: Date) {
   const bought = history
     .map((h) => ({ productId: Number(h.pid), quantity: Number(h.q), at: (h.at as Date).getTime() }))
     .filter((h) => catalogue.byId.has(h.productId));
-  const recs = recommendProducts(catalogue.space, bought, {
+  const recs = recommendHybrid(catalogue.space, model, bought, {
     asOf: asOf.getTime(), limit: RECOMMENDATIONS, excludePurchased: true, coPurchase,
     productName: (id) => catalogue.byId.get(id)?.name ?? `product ${id}`,
+    productCategory: (id) => catalogue.byId.get(id)?.category ?? null,
   });
   return recs.flatMap((r) => {
     const p = catalogue.byId.get(r.productId);
@@ -334,8 +374,8 @@ export async function customerPage(pool: Pool, models: PageModels, first: number
   const minute = startOfMinute();
 
   const versioned = models.version().then(async (v) => {
-    const [pop, lifetime, segments, catalogue, coPurchase] = await Promise.all([
-      models.population(v), models.lifetime(v), models.segments(v), models.productCatalogue(v), models.coPurchase(v),
+    const [pop, lifetime, segments, catalogue, coPurchase, recommender] = await Promise.all([
+      models.population(v), models.lifetime(v), models.segments(v), models.productCatalogue(v), models.coPurchase(v), models.recommender(v),
     ]);
     const [daily] = await pool.query<RowDataPacket[]>(
       "SELECT p.customer_id AS cid, DATE_FORMAT(p.purchased_at, '%Y-%m-%d') AS d, SUM(p.total_cents) AS cents FROM purchases p " +
@@ -345,7 +385,7 @@ export async function customerPage(pool: Pool, models: PageModels, first: number
     const summaries = weeklySummaries(
       daily.map((r) => Number(r.cid)), daily.map((r) => Date.parse(`${String(r.d)}T00:00:00Z`)), daily.map((r) => Number(r.cents)), lifetime.asOf.getTime(),
     );
-    return { pop, lifetime, segments, catalogue, coPurchase, summaries: new Map(summaries.map((s) => [Number(s.customerId), s])) };
+    return { pop, lifetime, segments, catalogue, coPurchase, recommender, summaries: new Map(summaries.map((s) => [Number(s.customerId), s])) };
   });
   const monthly = pool.query<RowDataPacket[]>(
     "SELECT p.customer_id AS cid, DATE_FORMAT(p.purchased_at, '%Y-%m') AS m, SUM(p.total_cents) AS cents FROM purchases p " +
@@ -372,7 +412,7 @@ export async function customerPage(pool: Pool, models: PageModels, first: number
     lifetime: lifetimeOf(a.summaries.get(c.id), a.lifetime.value),
     segment: segmentOf(c, a.segments),
     forecast: forecastOf(monthlyOf.get(c.id) ?? [], time(c.first_purchase_at), minute, a.summaries.get(c.id), a.lifetime),
-    recommendations: recommendationsOf(historyOf.get(c.id) ?? [], a.catalogue, a.coPurchase, minute),
+    recommendations: recommendationsOf(historyOf.get(c.id) ?? [], a.catalogue, a.recommender, a.coPurchase, minute),
     purchases: { nodes: p.get(c.id) ?? [] },
   }));
   return JSON.stringify({ data: { customers: { nodes } } });

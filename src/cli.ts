@@ -14,7 +14,6 @@ function option(args: string[], name: string): string | undefined {
   return eq?.slice(name.length + 3);
 }
 
-const MYSQL_TOOLING_URL = () => process.env.MIGRATION_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/caregraph';
 
 const commands: Record<string, Command> = {
   async migrate() {
@@ -28,13 +27,13 @@ const commands: Record<string, Command> = {
     const { generateMigrations } = await import('./db/migrate');
     const name = args.find((a) => !a.startsWith('--'));
     if (!name) throw new Error('usage: npm run migration:generate -- <PascalCaseName>');
-    const files = await generateMigrations(name, MYSQL_TOOLING_URL());
+    const files = await generateMigrations(name, loadConfig().migrationMysqlUrl);
     console.error(files.length ? `wrote:\n${files.join('\n')}` : 'entities and migrations agree: nothing to generate');
     return 0;
   },
   async 'migration:check'() {
     const { checkMigrations } = await import('./db/migrate');
-    const drift = await checkMigrations(MYSQL_TOOLING_URL());
+    const drift = await checkMigrations(loadConfig().migrationMysqlUrl);
     const bad = Object.entries(drift).filter(([, up]) => up.length);
     for (const [kind, up] of bad) console.error(`${kind}: entities and migrations disagree:\n  ${up.join('\n  ')}`);
     if (!bad.length) console.error('entities and migrations agree (mysql, sqlite)');
@@ -104,6 +103,10 @@ const commands: Record<string, Command> = {
   async import(args) {
     const { runImport } = await import('./db/import/import.command');
     return runImport(args, option);
+  },
+  async 'evaluate:recommendations'(args) {
+    const { runEvaluateRecommendations } = await import('./modules/analytics/recommendations/evaluate.command');
+    return runEvaluateRecommendations(args, option);
   },
 };
 

@@ -1,5 +1,7 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { parsePainPointKeywords, type PainPointKeywords } from './modules/feedback/insight/pain-point';
 import { DEFAULT_ANALYTIC_LIMITS, type AnalyticLimits } from './modules/analytics/limits';
+import { QUASI_IDENTIFIER_POLICIES, type QuasiIdentifierPolicy } from './modules/auth/masking';
 
 /**
  * The only reader of process.env: parsed and validated once at start-up, typed and frozen.
@@ -34,6 +36,12 @@ export interface AppConfig {
   /** Longest a single SQL statement may run (MySQL/MariaDB). */
   statementTimeoutMs: number;
   limits: { maxDepth: number; maxAliases: number; maxDirectives: number; maxTokens: number; maxCost: number };
+  /** Keywords that infer a feedback's issue from its comment (PAIN_POINT_KEYWORDS_FILE, JSON); null: the built-in list. */
+  painPointKeywords: PainPointKeywords | null;
+  /** The MySQL/MariaDB server the migration tooling (migration:generate, migration:check) diffs against. */
+  migrationMysqlUrl: string;
+  /** WebSocket (subscriptions) limits; see src/realtime/subscriptions.ts. */
+  websocket: { maxConnectionsPerKey: number; maxSubscriptionsPerConnection: number; keyRecheckMs: number };
   metrics: boolean;
   /** redis://... shares live care events between instances; null keeps them in-process. */
   redisUrl: string | null;
@@ -43,6 +51,10 @@ export interface AppConfig {
   slowRequestMs: number;
   /** A read replica further behind the primary than this is not read from (analytics read the primary). */
   replicaMaxLagSeconds: number;
+  /** How ANALYST callers see age, gender, city, country, income and tags (src/modules/auth/masking.ts). */
+  analystQuasiIdentifiers: QuasiIdentifierPolicy;
+  /** Seals pagination cursors; null: a random key per process (cursors do not cross instances or restarts). */
+  cursorSecret: string | null;
   /** What one request may make the analytics do (src/modules/analytics/limits.ts). */
   analyticLimits: Readonly<AnalyticLimits>;
 }
@@ -106,6 +118,12 @@ function withReplicas(db: DatabaseConfig, value: string | undefined): DatabaseCo
   return { ...db, replicas: Object.freeze(replicas) };
 }
 
+function secret(key: string, value: string | undefined): string | null {
+  if (value === undefined || value === '') return null;
+  if (value.length < 16) throw new ConfigError(`${key} must be at least 16 characters (a long random string, the same on every instance)`);
+  return value;
+}
+
 function origins(value: string | undefined): readonly string[] {
   if (value === undefined || value.trim() === '') return Object.freeze([]);
   const list = value.split(',').map((o) => o.trim()).filter(Boolean);
@@ -122,6 +140,21 @@ function redisUrl(value: string | undefined): string | null {
   return value;
 }
 
+function keywordsFile(path: string | undefined): PainPointKeywords | null {
+  if (!path) return null;
+  try {
+    return parsePainPointKeywords(JSON.parse(readFileSync(path, 'utf8')));
+  } catch (e) {
+    throw new ConfigError(`PAIN_POINT_KEYWORDS_FILE ${path}: ${(e as Error).message}`);
+  }
+}
+
+function mysqlUrl(key: string, value: string | undefined, fallback: string): string {
+  const url = value || fallback;
+  if (!/^(mysql|mariadb):\/\/[^\s/]+\/[^\s/]+$/.test(url)) throw new ConfigError(`${key} must be a mysql:// or mariadb://user:pass@host:port/database URL (got "${url}")`);
+  return url.replace(/^mariadb:/, 'mysql:');
+}
+
 export function parseDatabaseUrl(url: string | undefined): DatabaseConfig {
   if (!url) return { kind: 'sqlite', file: DEFAULT_SQLITE_FILE };
   if (url.startsWith('sqlite:')) {
@@ -134,13 +167,13 @@ export function parseDatabaseUrl(url: string | undefined): DatabaseConfig {
     try {
       parsed = new URL(url.replace(/^mariadb:/, 'mysql:'));
     } catch {
-      throw new ConfigError('DATABASE_URL is not a valid mysql://user:pass@host:port/database URL');
+      throw new ConfigError('DATABASE_URL is not a valid mysql:// or mariadb://user:pass@host:port/database URL');
     }
     const database = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
     if (!database) throw new ConfigError('DATABASE_URL must name a database: mysql://user:pass@host:3306/caregraph');
     return { kind: 'mysql', url: parsed.toString(), database, flavor: url.startsWith('mariadb:') ? 'mariadb' : undefined };
   }
-  throw new ConfigError('DATABASE_URL must start with mysql:// or sqlite: (leave it unset for the embedded default)');
+  throw new ConfigError('DATABASE_URL must start with mysql://, mariadb:// or sqlite: (e.g. sqlite:data/crm.sqlite; leave it unset for the embedded default)');
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<AppConfig> {
@@ -171,11 +204,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<AppCo
       maxTokens: int('MAX_TOKENS', env.MAX_TOKENS, 2000, 50, 100_000),
       maxCost: int('MAX_COST', env.MAX_COST, 50_000, 10, 10_000_000),
     }),
+    painPointKeywords: keywordsFile(env.PAIN_POINT_KEYWORDS_FILE),
+    migrationMysqlUrl: mysqlUrl('MIGRATION_MYSQL_URL', env.MIGRATION_MYSQL_URL, 'mysql://root@127.0.0.1:3306/caregraph'),
+    websocket: Object.freeze({
+      maxConnectionsPerKey: int('WS_MAX_CONNECTIONS_PER_KEY', env.WS_MAX_CONNECTIONS_PER_KEY, 20, 1, 100_000),
+      maxSubscriptionsPerConnection: int('WS_MAX_SUBSCRIPTIONS_PER_CONNECTION', env.WS_MAX_SUBSCRIPTIONS_PER_CONNECTION, 10, 1, 10_000),
+      keyRecheckMs: int('WS_KEY_RECHECK_MS', env.WS_KEY_RECHECK_MS, 30_000, 100, 3_600_000),
+    }),
     metrics: bool('METRICS', env.METRICS, true),
     redisUrl: redisUrl(env.REDIS_URL),
     corsOrigins: origins(env.CORS_ORIGINS),
     slowRequestMs: int('SLOW_REQUEST_MS', env.SLOW_REQUEST_MS, 1000, 0, 600_000),
     replicaMaxLagSeconds: int('REPLICA_MAX_LAG_S', env.REPLICA_MAX_LAG_S, 30, 0, 86_400),
+    analystQuasiIdentifiers: oneOf('ANALYST_QUASI_IDENTIFIERS', env.ANALYST_QUASI_IDENTIFIERS, QUASI_IDENTIFIER_POLICIES, 'coarse'),
+    cursorSecret: secret('CURSOR_SECRET', env.CURSOR_SECRET),
     analyticLimits: Object.freeze({
       fitTimeoutMs: int('FIT_TIMEOUT_MS', env.FIT_TIMEOUT_MS, DEFAULT_ANALYTIC_LIMITS.fitTimeoutMs, 1000, 3_600_000),
       fitHeapMb: int('FIT_HEAP_MB', env.FIT_HEAP_MB, DEFAULT_ANALYTIC_LIMITS.fitHeapMb, 64, 65_536),

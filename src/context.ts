@@ -70,4 +70,6 @@ export interface Context {
   loaders: Loaders;
   log: Logger;
   sqlStats: SqlStats;
+  /** Customers whose personal fields this request read (audited once at the end of the request). */
+  personalReads?: Set<number>;
 }

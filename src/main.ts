@@ -84,7 +84,9 @@ async function main() {
   log.info({ database: where }, `CareGraph is listening on http://${config.host}:${config.port}/graphql`);
   if (config.playground !== 'off') console.error(`\n  CareGraph playground: http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}/graphql`);
   console.error(devKey
-    ? `  Development API key (ADMIN): ${devKey}\n  (kept in ${devKeyFile(config.database)}; send it as Authorization: Bearer <key>; the playground already does)\n`
+    ? `  Development API key (ADMIN): ${devKey}\n  (kept in ${devKeyFile(config.database)}; send it as Authorization: Bearer <key>; the playground already does,`
+      + ` for pages opened from this machine as localhost or 127.0.0.1 only)\n`
+      + `  Development mode: demo data, an ADMIN key on disk. In production: NODE_ENV=production npm run start:prod (README, "Production").\n`
     : '  Create an API key with: npm run -s apikey -- create --role ADMIN --name <you>\n');
 
   let stopping = false;

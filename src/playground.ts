@@ -51,7 +51,8 @@ const EXAMPLE = `# Welcome to CareGraph. A care agent's view of the first custom
 `;
 
 export function playgroundHtml(apiKey: string | null = null): string {
-  const headers = apiKey ? JSON.stringify(JSON.stringify({ Authorization: `Bearer ${apiKey}` }, null, 2)) : 'undefined';
+  // Without a key (production, or a page not asked for from this machine) the headers editor shows where one goes.
+  const headers = JSON.stringify(JSON.stringify({ Authorization: `Bearer ${apiKey ?? '<your API key>'}` }, null, 2));
   return `<!doctype html>
 <html lang="en">
 <head>

@@ -9,6 +9,8 @@ import { careResolvers } from './modules/care/care.resolvers';
 import { ProductResolver } from './modules/catalog/product.resolver';
 import { CustomerResolver } from './modules/customer/customer.resolver';
 import { FeedbackResolver } from './modules/feedback/feedback.resolver';
+import { FeedbackInsightResolver } from './modules/feedback/insight/feedback-insight.resolver';
+import { ProductInsightsResolver, PurchaseInsightsResolver } from './modules/analytics/graph-insights.resolver';
 import { NodeResolver } from './modules/node/node.resolver';
 import { PrivacyResolver } from './modules/privacy/privacy.resolver';
 import { PurchaseLineResolver, PurchaseResolver } from './modules/purchase/purchase.resolver';
@@ -16,7 +18,7 @@ import { validateArgs } from './common/validation';
 import { withDirectFieldResolvers, withDirectMasks } from './direct-resolvers';
 import { pubSub } from './realtime/pubsub';
 
-export const resolvers = [NodeResolver, CustomerResolver, ProductResolver, PurchaseResolver, PurchaseLineResolver, FeedbackResolver, CustomerAnalyticsResolver, AnalyticsQueryResolver, AuthResolver, PrivacyResolver, ...careResolvers] as const;
+export const resolvers = [NodeResolver, CustomerResolver, ProductResolver, PurchaseResolver, PurchaseLineResolver, FeedbackResolver, FeedbackInsightResolver, PurchaseInsightsResolver, ProductInsightsResolver, CustomerAnalyticsResolver, AnalyticsQueryResolver, AuthResolver, PrivacyResolver, ...careResolvers] as const;
 
 let built: Promise<GraphQLSchema> | null = null;
 

@@ -11,6 +11,7 @@ import { GraphQLError } from 'graphql';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import { costLimitPlugin } from './common/cost';
+import { setCursorSecret } from './common/cursor-seal';
 import { bearerToken, clientError, ErrorCode, mapError } from './common/errors';
 import { RateLimiter } from './common/rate-limit';
 import { withSqlStats, type SqlStats } from './common/sql-stats';
@@ -20,6 +21,7 @@ import { Loaders, type Context } from './context';
 import { createMetrics, type Metrics } from './metrics';
 import { Role } from './modules/auth/api-key.entity';
 import type { Principal } from './modules/auth/auth.service';
+import { AnalystMasking } from './modules/auth/masking';
 import { playgroundHtml, PLAYGROUND_ASSET_PREFIX, servePlaygroundAsset } from './playground';
 import { attachSubscriptions } from './realtime/subscriptions';
 import { executorGateway } from './execution';
@@ -65,9 +67,34 @@ function operationName(body: unknown, url: URL): string {
   return typeof name === 'string' && /^[_A-Za-z][_0-9A-Za-z]{0,100}$/.test(name) ? name : 'anonymous';
 }
 
+const LOOPBACK_HOST = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])(?::\d{1,5})?$/i;
+const LOOPBACK_ADDRESS = /^(127(?:\.\d{1,3}){3}|::1|::ffff:127(?:\.\d{1,3}){3})$/;
+
+/**
+ * A request from this machine, for a loopback name, from no page or a loopback page: Host, Origin and the peer
+ * address all loopback. A DNS-rebinding page (Host: attacker.example resolving to 127.0.0.1) fails on Host.
+ */
+export function isLoopbackRequest(req: IncomingMessage): boolean {
+  const origin = req.headers.origin;
+  let originHost: string | null = null;
+  if (origin !== undefined) {
+    try {
+      originHost = new URL(origin).host;
+    } catch {
+      return false;
+    }
+  }
+  return LOOPBACK_HOST.test(req.headers.host ?? '') && (originHost === null || LOOPBACK_HOST.test(originHost))
+    && LOOPBACK_ADDRESS.test(req.socket.remoteAddress ?? '');
+}
+
 /** Builds the Apollo server and the HTTP app around it; shared by main and the tests. */
 export async function createApp(config: Readonly<AppConfig>, ds: DataSource, log: Logger): Promise<App> {
-  const services = createServices(ds, config.analyticLimits);
+  if (config.cursorSecret) setCursorSecret(config.cursorSecret);
+  else if (config.env === 'production') log.warn('CURSOR_SECRET is not set: pagination cursors work only on this instance until it restarts');
+  const services = createServices(ds, {
+    analyticLimits: config.analyticLimits, masking: new AnalystMasking(config.analystQuasiIdentifiers), painPointKeywords: config.painPointKeywords ?? undefined,
+  });
   const schema = await getSchema();
   const metrics = createMetrics();
   services.analytics.store.onFit = (kind, ms) => {
@@ -102,6 +129,12 @@ export async function createApp(config: Readonly<AppConfig>, ds: DataSource, log
         },
         async willSendResponse({ response, contextValue }) {
           if (config.sqlStats) metrics.sqlStatements.observe(contextValue.sqlStats.statements);
+          const read = contextValue.personalReads;
+          if (read?.size) {
+            contextValue.services.audit.recordRead(contextValue.principal, contextValue.requestId, [
+              { action: 'READ', operation: 'personal fields', entity: 'Customer', entityId: `${read.size} customers`, entityIds: [...read] },
+            ]);
+          }
           if (response.body.kind !== 'single') return;
           const result = response.body.singleResult;
           if (result.errors?.length) {
@@ -249,7 +282,7 @@ export async function createApp(config: Readonly<AppConfig>, ds: DataSource, log
   });
   http.requestTimeout = config.requestTimeoutMs;
   http.headersTimeout = Math.min(60_000, config.requestTimeoutMs);
-  const subscriptions = attachSubscriptions(http, { schema, services, config, log, validationRules: armor.validationRules });
+  const subscriptions = attachSubscriptions(http, { schema, services, config, log, validationRules: armor.validationRules, rateLimiter });
 
   /**
    * One line per request for operators (never the key, the query text or personal data); probes and metrics
@@ -291,7 +324,8 @@ export async function createApp(config: Readonly<AppConfig>, ds: DataSource, log
       if (config.playground === 'graphiql') {
         res.statusCode = 200;
         res.setHeader('content-type', 'text/html; charset=utf-8');
-        return res.end(playgroundHtml(playgroundKey));
+        // The development key only to a page this machine asked for by a loopback name: a DNS-rebound or remote page gets none.
+        return res.end(playgroundHtml(playgroundKey && isLoopbackRequest(req) ? playgroundKey : null));
       }
       return handleGraphQLLanding(req, res, url, requestId);
     }

@@ -37,6 +37,7 @@ let b: ChildProcess;
 let client: Client;
 
 let skip = false;
+let portOfB = 0;
 
 beforeAll(async () => {
   // Without Redis the bridge cannot be tested; outside CI that is a skip with a message, in CI a failure.
@@ -50,6 +51,7 @@ beforeAll(async () => {
   a = await startTestApp({ REDIS_URL });
   const opts = a.ds.options as { database?: string; url?: string };
   const port = 20000 + Math.floor(Math.random() * 20000);
+  portOfB = port;
   b = spawn(process.execPath, ['dist/src/main.js'], {
     cwd: root,
     env: { ...process.env, NODE_ENV: 'test', DATABASE_URL: dbKind === 'mysql' ? opts.url! : `sqlite:${opts.database}`, PORT: String(port), SEED_DEMO: 'false', REDIS_URL, LOG_LEVEL: 'info', PLAYGROUND: 'off' },
@@ -112,3 +114,29 @@ test('low-score feedback created on instance A reaches a subscriber of instance 
   expect(events.length).toBe(before + 1);
   expect(events.every((e) => e.kind === 'LOW_SCORE_FEEDBACK' && e.customer.id === customer.id)).toBe(true);
 }, 60_000);
+
+test('revoking a key on instance A closes its WebSockets on instance B at once, and B refuses it over HTTP', async () => {
+  if (skip) return;
+  const created = ok(await a.gql(`mutation { createApiKey(input: { name: "revoked on A", role: ANALYST }) { key apiKey { id } } }`)).createApiKey;
+  // B re-checks open keys only every 30 s (the default): a close within a second is the Redis revocation channel.
+  const closed = new Promise<number>((resolve) => {
+    const onB = createClient({
+      url: `ws://127.0.0.1:${portOfB}/graphql`, webSocketImpl: WebSocket, lazy: false, retryAttempts: 0,
+      connectionParams: { authorization: `Bearer ${created.key}` },
+      on: { closed: (e) => resolve((e as { code: number }).code) },
+      onNonLazyError: () => undefined,
+    });
+    onB.subscribe({ query: 'subscription { careEvents { kind } }' }, { next: () => undefined, error: () => undefined, complete: () => undefined });
+  });
+  const httpB = (key: string) => fetch(`http://127.0.0.1:${portOfB}/graphql`, {
+    method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify({ query: '{ customers { totalCount } }' }),
+  });
+  expect((await httpB(created.key)).status).toBe(200); // B now holds the key in its lookup cache
+  await new Promise((r) => setTimeout(r, 300));
+  const started = Date.now();
+  ok(await a.gql(`mutation($id: ID!) { revokeApiKey(id: $id) { revokedAt } }`, { id: created.apiKey.id }));
+  expect(await Promise.race([closed, new Promise((r) => setTimeout(() => r('still open'), 5000))])).toBe(4403);
+  expect(Date.now() - started).toBeLessThan(2000);
+  // B forgot its cached lookup: the key is refused at once, not after the cache's 10 s.
+  expect((await httpB(created.key)).status).toBe(401);
+}, 30_000);

@@ -53,6 +53,29 @@ test('instances share one fit through the database: the others wait for its resu
   expect(Math.abs(c.fittedAt.getTime() - a.fittedAt.getTime())).toBeLessThan(1000); // MySQL DATETIME keeps seconds
 });
 
+test('a model larger than one TEXT column is shared in parts; a refit replaces its parts', async () => {
+  const [one, two] = [new ModelStore(t.ds), new ModelStore(t.ds)];
+  // 5 MB of JSON with multi-byte text: far past MySQL's 64 KB TEXT.
+  const big = (n: number) => ({ rows: Array.from({ length: 20_000 }, (_, i) => ({ i, n, name: `Zażółć gęślą jaźń 张伟 🎉 ${i}`.repeat(8) })) });
+  let fits = 0;
+  const v = version(2000, 9000);
+  const a = await one.get('test:big', 'test', v, { live: false }, async () => ({ value: big(++fits), asOf: new Date() }));
+  const b = await two.get('test:big', 'test', v, { live: false }, async () => ({ value: big(++fits), asOf: new Date() }));
+  expect(fits).toBe(1);
+  expect(b.value).toEqual(a.value);
+  const parts = async () => Number((await t.ds.query(`SELECT COUNT(*) AS n FROM analytics_model_parts WHERE model_key = 'test:big'`))[0].n);
+  const first = await parts();
+  expect(first).toBeGreaterThan(100);
+  // Moved data: a refit writes new parts and the old ones go.
+  const moved = version(3000, 9000);
+  const c = await one.get('test:big', 'test', moved, { live: false }, async () => ({ value: big(++fits), asOf: new Date() }));
+  expect((c.value as { rows: { n: number }[] }).rows[0].n).toBe(2);
+  expect(await parts()).toBe(first);
+  const d = await new ModelStore(t.ds).get('test:big', 'test', moved, { live: false }, async () => ({ value: big(++fits), asOf: new Date() }));
+  expect(fits).toBe(2);
+  expect((d.value as { rows: { n: number }[] }).rows[0].n).toBe(2);
+}, 60_000);
+
 test('a model is refitted when customers or purchases moved by more than 2%, or on request', async () => {
   const store = new ModelStore(t.ds);
   let fits = 0;

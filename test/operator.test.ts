@@ -164,6 +164,14 @@ describe('CORS', () => {
   });
 });
 
+test('every variable goes through config.ts: a bad DATABASE_URL names every scheme; MIGRATION_MYSQL_URL is validated', () => {
+  expect(() => loadConfig({ DATABASE_URL: 'postgres://x/y' })).toThrow(/mysql:\/\/, mariadb:\/\/ or sqlite:/);
+  expect(loadConfig({ DATABASE_URL: 'mariadb://root@127.0.0.1:3306/crm' }).database).toMatchObject({ kind: 'mysql', database: 'crm', flavor: 'mariadb' });
+  expect(loadConfig({}).migrationMysqlUrl).toBe('mysql://root@127.0.0.1:3306/caregraph');
+  expect(loadConfig({ MIGRATION_MYSQL_URL: 'mariadb://u:p@db:3306/tooling' }).migrationMysqlUrl).toBe('mysql://u:p@db:3306/tooling');
+  expect(() => loadConfig({ MIGRATION_MYSQL_URL: 'sqlite:x' })).toThrow(/MIGRATION_MYSQL_URL must be a mysql:\/\/ or mariadb:\/\//);
+});
+
 test('the access log has one line per request with operation, status, time, SQL statements and key id; never the key or personal data', async () => {
   const lines: Record<string, unknown>[] = [];
   const sink = new Writable({

@@ -1,5 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -74,6 +75,32 @@ test('serves the playground page to a browser at /graphql', async () => {
   const asset = await fetch(`http://127.0.0.1:${port}/graphql/assets/graphiql.js`);
   expect(asset.status).toBe(200);
   expect((await asset.text()).length).toBeGreaterThan(100_000);
+});
+
+/** GET /graphql as a browser would, with the Host and Origin a page's URL gives. */
+function page(headers: Record<string, string>): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path: '/graphql', headers: { accept: 'text/html', ...headers } }, (res) => {
+      let body = '';
+      res.on('data', (d: Buffer) => (body += d.toString()));
+      res.on('end', () => resolve(body));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+test('the development key goes only to a page opened from this machine by a loopback name (no DNS rebinding)', async () => {
+  for (const host of [`localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`]) expect(await page({ host })).toContain(devKey);
+  expect(await page({ host: `localhost:${port}`, origin: `http://localhost:${port}` })).toContain(devKey);
+  // A rebound name resolving to 127.0.0.1, or a foreign page posting to localhost: the page, without the key.
+  const foreign: Record<string, string>[] = [{ host: `attacker.example:${port}` }, { host: 'attacker.example' }, { host: `localhost:${port}`, origin: 'http://attacker.example' }, { host: `localhost.attacker.example:${port}` }];
+  for (const headers of foreign) {
+    const html = await page(headers);
+    expect(html).toMatch(/graphiql/i);
+    expect(html).not.toContain(devKey);
+    expect(html).not.toMatch(/cg_[A-Za-z0-9_-]{20}/);
+  }
 });
 
 test('population models are fitted on the fit worker thread of the built server', async () => {

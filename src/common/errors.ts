@@ -11,6 +11,8 @@ export enum ErrorCode {
   QUERY_TOO_COSTLY = 'QUERY_TOO_COSTLY',
   /** A model fit ran past its time or memory budget and was stopped (the query asked for too much). */
   ANALYTICS_LIMIT = 'ANALYTICS_LIMIT',
+  /** An idempotency key sent again with a different request (IETF Idempotency-Key draft: 422). */
+  IDEMPOTENCY_KEY_REUSED = 'IDEMPOTENCY_KEY_REUSED',
   SERVICE_UNAVAILABLE = 'SERVICE_UNAVAILABLE',
   INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
 }
@@ -84,6 +86,10 @@ export function mapError(original: unknown, fallbackCode?: string): MappedError 
   }
   if (/PROTOCOL_SEQUENCE_TIMEOUT|Query inactivity timeout|max_statement_time|ER_QUERY_TIMEOUT|ER_STATEMENT_TIMEOUT/.test(text)) {
     return { message: 'The query took too long and was stopped', code: ErrorCode.SERVICE_UNAVAILABLE, internal: original };
+  }
+  // A value its column cannot hold (text in a narrower character set, too long, out of range): the client's input.
+  if (/ER_TRUNCATED_WRONG_VALUE|ER_DATA_TOO_LONG|ER_WARN_DATA_OUT_OF_RANGE|WARN_DATA_TRUNCATED|ER_CANT_AGGREGATE_2COLLATIONS|ER_INVALID_CHARACTER_STRING/.test(text)) {
+    return { message: 'A value does not fit its field (too long, out of range, or characters the database cannot store)', code: ErrorCode.BAD_USER_INPUT, internal: original };
   }
   if (fallbackCode && KNOWN_CODES.has(fallbackCode) && fallbackCode !== ErrorCode.INTERNAL_SERVER_ERROR) {
     return { message: (original as Error).message, code: fallbackCode };

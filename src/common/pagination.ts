@@ -2,6 +2,7 @@ import { Max, Min } from 'class-validator';
 import { ArgsType, Field, Int, ObjectType, registerEnumType } from 'type-graphql';
 import type { ClassType } from 'type-graphql';
 import type { DataSource } from 'typeorm';
+import { openCursor, sealCursor } from './cursor-seal';
 import { badInput } from './errors';
 import { whereClause, type Fragment, type Hydrator } from './sql';
 
@@ -125,13 +126,13 @@ function orderingTag(expression: string): string {
 
 export function encodeCursor(value: SortValue, id: number, expression: string): string {
   const v = value instanceof Date ? value.toISOString() : value;
-  return Buffer.from(JSON.stringify([v, id, orderingTag(expression)])).toString('base64url');
+  return sealCursor([v, id, orderingTag(expression)]);
 }
 
 export function decodeCursor(cursor: string, sort: Pick<SortKey<unknown>, 'kind' | 'expression'>, argName: string): { value: SortValue; id: number } {
   const kind = sort.kind;
   try {
-    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    const parsed = openCursor(cursor);
     if (Array.isArray(parsed) && parsed.length === 3 && Number.isInteger(parsed[1]) && parsed[2] === orderingTag(sort.expression)) {
       const [v, id] = parsed;
       if (v === null) return { value: null, id };

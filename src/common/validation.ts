@@ -1,5 +1,6 @@
 import { registerDecorator, validate, validateOrReject, type ValidationError, type ValidationOptions } from 'class-validator';
 import { ArgumentValidationError } from 'type-graphql';
+import { badInput } from './errors';
 import { jsonKey } from './json-key';
 
 /** A YYYY-MM-DD calendar date that is real and not in the future (birth dates). */
@@ -53,10 +54,42 @@ function jsonDepthAtMost(value: unknown, maxDepth: number): boolean {
   return true;
 }
 
+/** Free-text fields: they may hold tabs and line breaks (never other control characters). */
+const FREE_TEXT = new Set(['body', 'description', 'comment', 'note', 'address', 'message', 'template']);
+const CONTROL = /[\u0000-\u001f\u007f]/;
+const CONTROL_IN_TEXT = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+
+/**
+ * The first string in an input (nested objects and lists included) holding a C0 control character: a NUL
+ * silently truncates text in SQLite, and a line break in a name or an email breaks every export. Free text
+ * (FREE_TEXT) keeps tabs and line breaks.
+ */
+export function controlCharacterPath(value: unknown, path = ''): string | null {
+  const stack: [unknown, string][] = [[value, path]];
+  while (stack.length) {
+    const [v, at] = stack.pop()!;
+    if (typeof v === 'string') {
+      const field = at.replace(/\[\d+\]$/, '').split('.').pop() ?? '';
+      if ((FREE_TEXT.has(field) ? CONTROL_IN_TEXT : CONTROL).test(v)) return at || 'a text argument';
+    } else if (Array.isArray(v)) {
+      v.forEach((item, i) => stack.push([item, `${at}[${i}]`]));
+    } else if (v !== null && typeof v === 'object' && !(v instanceof Date)) {
+      for (const [k, child] of Object.entries(v)) stack.push([child, at ? `${at}.${k}` : k]);
+    }
+  }
+  return null;
+}
+
+function assertNoControlCharacters(value: unknown): void {
+  const at = controlCharacterPath(value);
+  if (at) throw badInput(`${at} must not contain control characters (U+0000 to U+001F; free text may hold tabs and line breaks)`, { field: at });
+}
+
 /** Validates one object (e.g. an import row) and returns readable messages, empty when valid. */
 export async function validationMessages(obj: object): Promise<string[]> {
+  const at = controlCharacterPath(obj);
   const errors = await validate(obj, { forbidUnknownValues: false });
-  return flatten(errors);
+  return [...(at ? [`${at} must not contain control characters`] : []), ...flatten(errors)];
 }
 
 function flatten(errors: ValidationError[], prefix = ''): string[] {
@@ -76,6 +109,8 @@ const validArgs = new Map<unknown, Set<string>>();
  * value (IsPastCalendarDate can only turn a failure into a pass as time goes on, never the reverse).
  */
 export async function validateArgs(value: unknown, type: unknown): Promise<void> {
+  // Imports check each row on its own (validationMessages), so that one bad row does not reject the batch.
+  if (!(type as { name?: string } | null)?.name?.startsWith('Import')) assertNoControlCharacters(value);
   if (value === null || typeof value !== 'object') return;
   let seen = validArgs.get(type);
   const key = jsonKey(value);

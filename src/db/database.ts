@@ -25,6 +25,7 @@ export async function openDatabase(
 ): Promise<DataSource> {
   const ds = await createDataSource(await resolveFlavor(db), options).initialize();
   await ds.runMigrations({ transaction: 'each' });
+  if (db.kind === 'mysql') await assertUtf8mb4(ds);
   if (db.kind === 'mysql' && db.replicas?.length) {
     const router = new ReplicaRouter(ds, db.replicas, options.replicaMaxLagSeconds ?? 30, options.log);
     registerReplicaRouter(ds, router);
@@ -36,4 +37,17 @@ export async function openDatabase(
     };
   }
   return ds;
+}
+
+/** Text of any language needs utf8mb4: a latin1 or utf8mb3 column would answer an emoji with an error. */
+async function assertUtf8mb4(ds: DataSource): Promise<void> {
+  const narrow: { t: string; c: string; cs: string }[] = await ds.query(
+    `SELECT TABLE_NAME AS t, COLUMN_NAME AS c, CHARACTER_SET_NAME AS cs FROM information_schema.COLUMNS
+     WHERE TABLE_SCHEMA = DATABASE() AND CHARACTER_SET_NAME IS NOT NULL AND CHARACTER_SET_NAME <> 'utf8mb4' LIMIT 5`,
+  );
+  if (narrow.length) {
+    await ds.destroy();
+    throw new Error(`the schema is not utf8mb4 (${narrow.map((n) => `${n.t}.${n.c} is ${n.cs}`).join(', ')}): `
+      + 'convert it with ALTER TABLE <table> CONVERT TO CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci');
+  }
 }

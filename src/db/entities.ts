@@ -1,4 +1,4 @@
-import { AnalyticsModel, FitLease } from '../modules/analytics/model-store';
+import { AnalyticsModel, AnalyticsModelPart, FitLease } from '../modules/analytics/model-store';
 import { AuditLog } from '../modules/audit/audit-log.entity';
 import { ApiKey } from '../modules/auth/api-key.entity';
 import { Campaign, Coupon } from '../modules/care/campaign/campaign.entity';
@@ -10,4 +10,4 @@ import { Feedback } from '../modules/feedback/feedback.entity';
 import { Purchase, PurchaseLine } from '../modules/purchase/purchase.entity';
 
 /** Every TypeORM entity; the migrations must match them (npm run migration:check). */
-export const entities = [Customer, Product, Purchase, PurchaseLine, Feedback, AnalyticsModel, FitLease, ApiKey, AuditLog, Interaction, Ticket, TicketEvent, Campaign, Coupon];
+export const entities = [Customer, Product, Purchase, PurchaseLine, Feedback, AnalyticsModel, AnalyticsModelPart, FitLease, ApiKey, AuditLog, Interaction, Ticket, TicketEvent, Campaign, Coupon];

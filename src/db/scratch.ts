@@ -9,7 +9,9 @@ import type { DatabaseConfig } from '../config';
  * A throw-away database for tests and tooling: a temporary SQLite file, or a new database on the MySQL
  * server named by `mysqlBase` (mysql://user:pass@host:port/anything), dropped afterwards.
  */
-export async function createScratchDatabase(kind: 'mysql' | 'sqlite', mysqlBase?: string): Promise<{ db: DatabaseConfig; drop: () => Promise<void> }> {
+export async function createScratchDatabase(
+  kind: 'mysql' | 'sqlite', mysqlBase?: string, options: { charset?: 'utf8mb4' | 'latin1' } = {},
+): Promise<{ db: DatabaseConfig; drop: () => Promise<void> }> {
   const suffix = `${process.pid}_${randomBytes(4).toString('hex')}`;
   if (kind === 'sqlite') {
     const file = join(tmpdir(), `caregraph_${suffix}.sqlite`);
@@ -25,7 +27,9 @@ export async function createScratchDatabase(kind: 'mysql' | 'sqlite', mysqlBase?
   const name = `${prefix}_t_${suffix}`.slice(0, 64);
   const admin = await connectAdmin(base);
   try {
-    await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+    // latin1: as on a server left at the upstream default (the migrations must cope).
+    const charset = options.charset === 'latin1' ? 'latin1' : 'utf8mb4 COLLATE utf8mb4_unicode_ci';
+    await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET ${charset}`);
   } finally {
     await admin.end();
   }

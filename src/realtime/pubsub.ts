@@ -2,6 +2,10 @@ import { createPubSub } from '@graphql-yoga/subscription';
 import type { CareEventPayload, CareEventSink } from '../modules/care/events/care-event';
 
 export const CARE_TOPIC = 'care-events';
+/** A key was revoked somewhere: every instance closes its WebSockets (detail: { keyId }). */
+export const KEY_REVOKED_TOPIC = 'key-revoked';
+/** What the Redis bridge carries between instances. */
+export const BRIDGED_TOPICS = [CARE_TOPIC, KEY_REVOKED_TOPIC] as const;
 
 /** Carries a published event to the subscribers (another instance's, through Redis, when bridged). */
 export interface EventBridge {
@@ -41,4 +45,11 @@ export const careEventTarget = new BridgedEventTarget();
 
 export const pubSub = createPubSub<{ [CARE_TOPIC]: [CareEventPayload] }>({ eventTarget: careEventTarget });
 
-export const publishCareEvent: CareEventSink = (event) => pubSub.publish(CARE_TOPIC, event);
+/** Subscribers get the event after the current request's work, never inside it (fan-out is off the request path). */
+export const publishCareEvent: CareEventSink = (event) => {
+  setImmediate(() => pubSub.publish(CARE_TOPIC, event));
+};
+
+export const publishKeyRevoked = (keyId: number): void => {
+  careEventTarget.dispatchEvent(new CustomEvent(KEY_REVOKED_TOPIC, { detail: { keyId } }));
+};

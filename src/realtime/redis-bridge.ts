@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { CARE_TOPIC, type BridgedEventTarget } from './pubsub';
+import { BRIDGED_TOPICS, type BridgedEventTarget } from './pubsub';
 
 /**
  * The few calls the bridge makes; ioredis's client has exactly these, so a factory is one line:
@@ -32,8 +32,8 @@ export function ioredisFactory(): RedisClientFactory {
 const CHANNEL_PREFIX = 'caregraph:';
 
 /**
- * Shares care events between instances: every instance publishes to and subscribes to the Redis channel
- * "caregraph:care-events"; each delivers what it receives to its own WebSocket subscribers.
+ * Shares care events and key revocations between instances: every instance publishes to and subscribes to the
+ * Redis channels "caregraph:care-events" and "caregraph:key-revoked"; each delivers what it receives locally.
  */
 export async function connectRedisBridge(
   target: BridgedEventTarget,
@@ -51,7 +51,7 @@ export async function connectRedisBridge(
       log.warn({ err, channel }, 'dropped a malformed care event from Redis');
     }
   });
-  await subscriber.subscribe(CHANNEL_PREFIX + CARE_TOPIC);
+  await subscriber.subscribe(...BRIDGED_TOPICS.map((topic) => CHANNEL_PREFIX + topic));
   target.connect({
     publish: (topic, json) => {
       publisher.publish(CHANNEL_PREFIX + topic, json).catch((err) => log.error({ err, topic }, 'could not publish a care event to Redis'));

@@ -3,17 +3,19 @@ import type { Server } from 'node:http';
 import {
   getOperationAST, GraphQLError, parse, specifiedRules, validate, type DocumentNode, type GraphQLFormattedError, type GraphQLSchema, type ValidationRule,
 } from 'graphql';
+import { getVariableValues } from 'graphql/execution/values';
 import { assertCost } from '../common/cost';
 import { useServer } from 'graphql-ws/use/ws';
 import type { Logger } from 'pino';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
 import { bearerToken, clientError, ErrorCode, mapError } from '../common/errors';
+import type { RateLimiter } from '../common/rate-limit';
 import type { AppConfig } from '../config';
 import { Loaders, type Context } from '../context';
 import type { Principal } from '../modules/auth/auth.service';
 import { startSlaWatcher } from '../modules/care/ticket/sla-watcher';
 import type { Services } from '../services';
-import { careEventTarget } from './pubsub';
+import { careEventTarget, KEY_REVOKED_TOPIC, publishKeyRevoked } from './pubsub';
 import { connectRedisBridge, ioredisFactory } from './redis-bridge';
 
 export interface Subscriptions {
@@ -23,21 +25,61 @@ export interface Subscriptions {
 
 const formatError = (e: GraphQLError): GraphQLFormattedError => clientError(e.originalError ?? e, e.extensions?.code as string | undefined, e);
 
+/** The code HTTP gives the same kind of error (Apollo's), so that clients handle both transports alike. */
+const withCode = (errors: readonly GraphQLError[], code: string): GraphQLError[] =>
+  errors.map((e) => (e.extensions?.code ? e : new GraphQLError(e.message, { nodes: e.nodes, source: e.source, positions: e.positions, originalError: e.originalError, extensions: { ...e.extensions, code } })));
+
+/** Close codes: too many connections for one key; a revoked key (graphql-ws's own Forbidden). */
+export const CLOSE_TOO_MANY_CONNECTIONS = 4429;
+export const CLOSE_KEY_REVOKED = 4403;
+
 /**
  * graphql-ws on the HTTP server's own port and path (/graphql), for subscriptions only. A connection
  * authenticates once with the same API key as HTTP (connection_init payload `{ authorization: "Bearer <key>" }`
  * or the upgrade request's Authorization header). Also starts the SLA watcher and, with REDIS_URL, the bridge
  * that shares events between instances.
+ *
+ * Bounded per key: at most WS_MAX_CONNECTIONS_PER_KEY sockets (the next is closed with 4429), at most
+ * WS_MAX_SUBSCRIPTIONS_PER_CONNECTION live subscriptions on one socket, and every subscribe message takes a
+ * token of the key's HTTP rate limit. A revoked key's sockets are closed (4403) on every instance: at once
+ * through the revocation event (Redis-bridged), and by a re-check of the open keys every WS_KEY_RECHECK_MS
+ * (for revocations made elsewhere, e.g. by the CLI).
  */
 export function attachSubscriptions(
   http: Server,
-  deps: { schema: GraphQLSchema; services: Services; config: Readonly<AppConfig>; log: Logger; validationRules: ReadonlyArray<ValidationRule> },
+  deps: {
+    schema: GraphQLSchema; services: Services; config: Readonly<AppConfig>; log: Logger; validationRules: ReadonlyArray<ValidationRule>; rateLimiter: RateLimiter;
+  },
 ): Subscriptions {
-  const { schema, services, config, log } = deps;
+  const { schema, services, config, log, rateLimiter } = deps;
+  const limits = config.websocket;
   // The same depth/alias/directive rules and cost limit as over HTTP.
   const rules = [...specifiedRules, ...deps.validationRules];
   const wss = new WebSocketServer({ server: http, path: '/graphql' });
   const principals = new WeakMap<object, Principal>();
+  /** Open, authenticated sockets by API key id. */
+  const socketsByKey = new Map<number, Set<WebSocket>>();
+
+  const closeKey = (keyId: number, reason: string) => {
+    for (const socket of socketsByKey.get(keyId) ?? []) socket.close(CLOSE_KEY_REVOKED, reason);
+  };
+  const stopListening = services.auth.onRevoked((keyId) => {
+    closeKey(keyId, 'API key revoked');
+    publishKeyRevoked(keyId); // to the other instances (and back here: closing twice is harmless)
+  });
+  const onRevokedEvent = (event: Event) => {
+    const keyId = Number((event as CustomEvent<{ keyId: unknown }>).detail?.keyId);
+    if (!Number.isInteger(keyId)) return;
+    services.auth.forget();
+    closeKey(keyId, 'API key revoked');
+  };
+  careEventTarget.addEventListener(KEY_REVOKED_TOPIC, onRevokedEvent);
+  const recheck = setInterval(() => {
+    services.auth.revokedAmong([...socketsByKey.keys()]).then(
+      (revoked) => revoked.forEach((keyId) => closeKey(keyId, 'API key revoked')),
+      (err) => log.warn({ err }, 'could not re-check the API keys of open WebSockets'),
+    );
+  }, limits.keyRecheckMs).unref();
 
   const server = useServer<Record<string, unknown> | undefined>(
     {
@@ -46,18 +88,39 @@ export function attachSubscriptions(
         const key = bearerToken(ctx.connectionParams?.authorization) ?? bearerToken(ctx.extra.request.headers.authorization);
         const principal = key ? await services.auth.authenticate(key) : null;
         if (!principal) return false; // graphql-ws closes with 4403 Forbidden
+        const socket = ctx.extra.socket;
+        const open = socketsByKey.get(principal.keyId) ?? new Set<WebSocket>();
+        if (open.size >= limits.maxConnectionsPerKey) {
+          socket.close(CLOSE_TOO_MANY_CONNECTIONS, `at most ${limits.maxConnectionsPerKey} connections per API key`);
+          return false;
+        }
+        open.add(socket);
+        socketsByKey.set(principal.keyId, open);
+        socket.once('close', () => {
+          open.delete(socket);
+          if (!open.size && socketsByKey.get(principal.keyId) === open) socketsByKey.delete(principal.keyId);
+        });
         principals.set(ctx, principal);
         return true;
       },
       onSubscribe(ctx, _id, payload) {
+        const principal = principals.get(ctx) ?? null;
+        const wait = principal ? rateLimiter.take(principal.keyId) : 0;
+        if (wait > 0) {
+          return [new GraphQLError(`Rate limit exceeded for this API key; retry in ${wait} s`, { extensions: { code: ErrorCode.RATE_LIMITED } })];
+        }
+        // graphql-ws has already entered this one in ctx.subscriptions.
+        if (Object.keys(ctx.subscriptions).length > limits.maxSubscriptionsPerConnection) {
+          return [new GraphQLError(`At most ${limits.maxSubscriptionsPerConnection} subscriptions per connection: complete one first, or open another connection`, { extensions: { code: ErrorCode.RATE_LIMITED } })];
+        }
         let document: DocumentNode;
         try {
           document = parse(payload.query, { maxTokens: config.limits.maxTokens });
         } catch (e) {
-          return [e as GraphQLError];
+          return withCode([e as GraphQLError], 'GRAPHQL_PARSE_FAILED');
         }
         const errors = validate(schema, document, rules);
-        if (errors.length) return errors;
+        if (errors.length) return withCode(errors, 'GRAPHQL_VALIDATION_FAILED');
         try {
           assertCost(schema, document, payload.operationName ?? undefined, payload.variables ?? {}, config.limits.maxCost);
         } catch (e) {
@@ -67,9 +130,12 @@ export function attachSubscriptions(
         if (getOperationAST(document, payload.operationName)?.operation !== 'subscription') {
           return [new GraphQLError('only subscriptions are served over WebSocket; send queries and mutations over HTTP', { extensions: { code: 'BAD_REQUEST' } })];
         }
+        const operation = getOperationAST(document, payload.operationName)!;
+        const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], payload.variables ?? {}, { maxErrors: 10 });
+        if (coerced.errors) return withCode(coerced.errors, ErrorCode.BAD_USER_INPUT);
         const requestId = randomUUID();
         const contextValue: Context = {
-          requestId, principal: principals.get(ctx) ?? null, services, loaders: new Loaders(services), log: log.child({ requestId }), sqlStats: { statements: 0, dbMs: 0 },
+          requestId, principal, services, loaders: new Loaders(services), log: log.child({ requestId }), sqlStats: { statements: 0, dbMs: 0 },
         };
         return { schema, document, variableValues: payload.variables, operationName: payload.operationName, contextValue };
       },
@@ -96,6 +162,9 @@ export function attachSubscriptions(
 
   return {
     async close() {
+      clearInterval(recheck);
+      stopListening();
+      careEventTarget.removeEventListener(KEY_REVOKED_TOPIC, onRevokedEvent);
       await watcher.stop();
       await server.dispose();
       await new Promise<void>((resolve) => wss.close(() => resolve()));

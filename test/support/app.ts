@@ -33,8 +33,8 @@ export interface TestApp {
 }
 
 /** A real server on a random port over a fresh scratch database (migrated, empty). */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const { db, drop } = await createScratchDatabase(dbKind, process.env.DATABASE_URL);
+export async function startTestApp(env: Record<string, string> = {}, scratch: { charset?: 'utf8mb4' | 'latin1' } = {}): Promise<TestApp> {
+  const { db, drop } = await createScratchDatabase(dbKind, process.env.DATABASE_URL, scratch);
   const ds = await openDatabase(db);
   const config = loadConfig({
     NODE_ENV: 'test', SQL_STATS: 'true', PLAYGROUND: 'off', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', SHUTDOWN_GRACE_MS: '1000',

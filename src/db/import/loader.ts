@@ -5,15 +5,18 @@ import type { PurchaseStatus, SalesChannel } from '../../modules/purchase/purcha
 import { PurchaseService } from '../../modules/purchase/purchase.service';
 import { dialectOf, type Dialect } from '../dialect';
 import { tagsTransformer } from '../transformers';
-import { bindable, insertRows, maxIds } from '../bulk';
+import { bindable, insertRows, insertRowsReturningIds, writeTransaction } from '../bulk';
 import type { BadRow } from './csv';
 import type { CustomerRow } from './customers-csv.parser';
 
 /**
- * The database side of the imports: bulk, one transaction per batch, explicit ids after the current
- * largest ones (so lines can point at their purchase without reading it back). Meant for the CLI: two
- * imports writing the same tables at the same moment may collide on ids, and the losing batch rolls back.
+ * The database side of the imports: bulk, one transaction per batch. The database allocates every id (read
+ * back with RETURNING, or one insert at a time on MySQL 8), so imports running at the same moment as each other
+ * or as the API never collide.
  */
+
+/** MariaDB and SQLite answer INSERT ... RETURNING; MySQL does not. */
+const hasReturning = (m: EntityManager) => m.connection.options.type !== 'mysql';
 
 export type Progress = (done: number, total: number) => void;
 
@@ -59,7 +62,7 @@ export async function upsertCustomers(ds: DataSource, rows: readonly CustomerRow
   };
   let done = 0;
   for (const batch of chunks(rows, 500)) {
-    await ds.transaction(async (m) => {
+    await writeTransaction(ds, async (m) => {
       const keys = [...new Set(batch.map(keyOf).filter((k): k is string => k !== null))];
       const existing = new Map<string, { id: number; gone: boolean }>();
       if (keys.length) {
@@ -95,16 +98,15 @@ export async function upsertCustomers(ds: DataSource, rows: readonly CustomerRow
         }
       }
       if (inserts.length) {
-        const { customers: max } = await maxIds(m, ['customers'] as const);
         const values: unknown[] = [];
-        inserts.forEach((ins, i) => {
+        for (const ins of inserts) {
           const f = ins.fields;
           // Like the API's upsert: a customer known only by email is named after its local part.
           const value = (field: string) => (field === 'name' ? f.name ?? String(f.email).split('@')[0] : f[field] ?? DEFAULTS[field] ?? null);
-          values.push(max + 1 + i, ...FIELDS.map((field) => columnValue(d, field, value(field))), 1);
-          if (ins.key !== null) result.ids.set(ins.key, max + 1 + i);
-        });
-        await insertRows(m, d, 'customers', ['id', ...FIELDS.map((f) => CUSTOMER_COLUMNS[f]), 'version'], values);
+          values.push(...FIELDS.map((field) => columnValue(d, field, value(field))), 1);
+        }
+        const ids = await insertRowsReturningIds(m, d, hasReturning(m), 'customers', [...FIELDS.map((f) => CUSTOMER_COLUMNS[f]), 'version'], values);
+        inserts.forEach((ins, i) => ins.key !== null && result.ids.set(ins.key, ids[i]));
         result.inserted += inserts.length;
       }
       for (const [id, fields] of updates) {
@@ -141,17 +143,16 @@ export async function ensureProducts(ds: DataSource, products: readonly NewProdu
   const d = dialectOf(ds);
   const ids = new Map<string, number>();
   let inserted = 0;
-  await ds.transaction(async (m) => {
+  await writeTransaction(ds, async (m) => {
     for (const batch of chunks(products, LOOKUP)) {
       const w = inList('sku', batch.map((p) => p.sku));
       for (const r of (await m.query(`SELECT id, sku FROM products WHERE ${w.sql}`, w.params)) as { id: number; sku: string }[]) ids.set(r.sku, Number(r.id));
     }
     const fresh = products.filter((p) => !ids.has(p.sku));
     if (!fresh.length) return;
-    const { products: max } = await maxIds(m, ['products'] as const);
-    fresh.forEach((p, i) => ids.set(p.sku, max + 1 + i));
-    await insertRows(m, d, 'products', ['id', 'sku', 'name', 'category', 'tags', 'price_cents', 'version'],
-      fresh.flatMap((p, i) => [max + 1 + i, p.sku, p.name, p.category, tagsTransformer.to(p.tags ?? []) ?? '', p.priceCents, 1]));
+    const newIds = await insertRowsReturningIds(m, d, hasReturning(m), 'products', ['sku', 'name', 'category', 'tags', 'price_cents', 'version'],
+      fresh.flatMap((p) => [p.sku, p.name, p.category, tagsTransformer.to(p.tags ?? []) ?? '', p.priceCents, 1]));
+    fresh.forEach((p, i) => ids.set(p.sku, newIds[i]));
     inserted = fresh.length;
   });
   return { ids, inserted, reused: products.length - inserted };
@@ -183,7 +184,7 @@ export async function insertPurchases(ds: DataSource, purchases: readonly NewPur
     let end = start;
     for (let lines = 0; end < purchases.length && lines < 10_000 && end - start < 5000; end++) lines += purchases[end].lines.length;
     const batch = purchases.slice(start, end);
-    await ds.transaction((m) => insertPurchaseBatch(m, d, batch, result));
+    await writeTransaction(ds, (m) => insertPurchaseBatch(m, d, batch, result));
     start = end;
     onProgress?.(start, purchases.length);
   }
@@ -191,36 +192,38 @@ export async function insertPurchases(ds: DataSource, purchases: readonly NewPur
 }
 
 async function insertPurchaseBatch(m: EntityManager, d: Dialect, batch: readonly NewPurchase[], result: PurchaseInsertResult): Promise<void> {
-  const keys = batch.map((p) => p.idempotencyKey).filter((k): k is string => k !== null);
+  // Idempotency keys are scoped to the customer, as in the API.
+  const scoped = (customerId: number, key: string) => `${customerId}\n${key}`;
+  const keys = [...new Set(batch.map((p) => p.idempotencyKey).filter((k): k is string => k !== null))];
   const seen = new Set<string>();
   for (const part of chunks(keys, LOOKUP)) {
     const w = inList('idempotency_key', part);
-    for (const r of (await m.query(`SELECT idempotency_key AS k FROM purchases WHERE ${w.sql}`, w.params)) as { k: string }[]) seen.add(r.k);
+    for (const r of (await m.query(`SELECT customer_id AS c, idempotency_key AS k FROM purchases WHERE ${w.sql}`, w.params)) as { c: number; k: string }[]) {
+      seen.add(scoped(Number(r.c), r.k));
+    }
   }
   const fresh = batch.filter((p) => {
     if (p.idempotencyKey === null) return true;
-    if (seen.has(p.idempotencyKey)) return false;
-    seen.add(p.idempotencyKey);
+    const k = scoped(p.customerId, p.idempotencyKey);
+    if (seen.has(k)) return false;
+    seen.add(k);
     return true;
   });
   result.skipped += batch.length - fresh.length;
   if (!fresh.length) return;
-  const max = await maxIds(m, ['purchases', 'purchase_lines'] as const);
   const purchaseValues: unknown[] = [];
-  const lineValues: unknown[] = [];
-  let lineId = max.purchase_lines;
-  fresh.forEach((p, i) => {
-    const id = max.purchases + 1 + i;
+  for (const p of fresh) {
     const subtotal = p.lines.reduce((s, l) => s + l.quantity * l.unitPriceCents, 0);
     const at = d.date(p.purchasedAt);
-    purchaseValues.push(id, p.customerId, at, p.channel, p.status, subtotal, 0, subtotal, p.idempotencyKey, at);
-    for (const l of p.lines) lineValues.push(++lineId, id, l.productId, l.quantity, l.unitPriceCents);
+    purchaseValues.push(p.customerId, at, p.channel, p.status, subtotal, 0, subtotal, p.idempotencyKey, at);
     result.customerIds.add(p.customerId);
-  });
-  await insertRows(m, d, 'purchases', ['id', 'customer_id', 'purchased_at', 'channel', 'status', 'subtotal_cents', 'discount_cents', 'total_cents', 'idempotency_key', 'created_at'], purchaseValues);
-  await insertRows(m, d, 'purchase_lines', ['id', 'purchase_id', 'product_id', 'quantity', 'unit_price_cents'], lineValues);
+  }
+  const ids = await insertRowsReturningIds(m, d, hasReturning(m), 'purchases',
+    ['customer_id', 'purchased_at', 'channel', 'status', 'subtotal_cents', 'discount_cents', 'total_cents', 'idempotency_key', 'created_at'], purchaseValues);
+  const lineValues = fresh.flatMap((p, i) => p.lines.flatMap((l) => [ids[i], l.productId, l.quantity, l.unitPriceCents]));
+  await insertRows(m, d, 'purchase_lines', ['purchase_id', 'product_id', 'quantity', 'unit_price_cents'], lineValues);
   result.inserted += fresh.length;
-  result.lines += lineValues.length / 5;
+  result.lines += lineValues.length / 4;
 }
 
 /** Recomputes the purchase statistics of the given customers, a bounded id list per statement. */

@@ -209,6 +209,33 @@ export class AnalyticsData {
   }
 
 
+  /**
+   * Distinct (customer, product) pairs of COMPLETED purchases up to asOf, ordered by customer: the rows the
+   * collaborative recommender is fitted on. In windows of customers.
+   */
+  async customerProducts(asOf: Date): Promise<{ customerId: number; productId: number }[]> {
+    return this.inWindows('customers', CUSTOMER_WINDOW, async (from, to) => {
+      const rows: Record<string, unknown>[] = await this.ds.query(
+        `SELECT DISTINCT p.customer_id AS cid, l.product_id AS pid FROM purchases p JOIN purchase_lines l ON l.purchase_id = p.id ` +
+          `WHERE ${this.completed()} AND p.purchased_at < ? AND p.customer_id > ? AND p.customer_id <= ? ORDER BY p.customer_id, l.product_id`,
+        [this.dialect.date(cutoffOf(asOf)), from, to],
+      );
+      return rows.map((r) => ({ customerId: Number(r.cid), productId: Number(r.pid) }));
+    });
+  }
+
+  /** Every line of COMPLETED purchases up to asOf with its purchase's customer and time (offline evaluation). */
+  async purchaseLines(asOf: Date): Promise<{ purchaseId: number; customerId: number; at: number; productId: number }[]> {
+    return this.inWindows('purchases', PURCHASE_WINDOW, async (from, to) => {
+      const rows: Record<string, unknown>[] = await this.ds.query(
+        `SELECT p.id AS id, p.customer_id AS cid, p.purchased_at AS at, l.product_id AS pid FROM purchases p JOIN purchase_lines l ON l.purchase_id = p.id ` +
+          `WHERE ${this.completed()} AND p.purchased_at < ? AND p.id > ? AND p.id <= ? ORDER BY p.id`,
+        [this.dialect.date(cutoffOf(asOf)), from, to],
+      );
+      return rows.map((r) => ({ purchaseId: Number(r.id), customerId: Number(r.cid), at: this.dialect.readDate(r.at)!.getTime(), productId: Number(r.pid) }));
+    });
+  }
+
   /** Units sold per month for a product or a category. */
   async monthlyUnits(target: { productId?: number; category?: string }, asOf: Date, months: number): Promise<{ at: number; units: number }[]> {
     const month = this.dialect.month('p.purchased_at');
@@ -232,5 +259,37 @@ export class AnalyticsData {
       [this.dialect.date(from), this.dialect.date(cutoffOf(asOf))],
     );
     return rows.map((r) => ({ item: String(r.k), at: Date.parse(`${String(r.m)}-15T00:00:00Z`), units: Number(r.units) }));
+  }
+
+  /** Units sold per month of each product (a page of products: one statement). */
+  async monthlyUnitsByProduct(productIds: readonly number[], asOf: Date, months: number): Promise<{ productId: number; at: number; units: number }[]> {
+    const month = this.dialect.month('p.purchased_at');
+    const from = new Date(Date.UTC(asOf.getUTCFullYear(), asOf.getUTCMonth() - months, 1));
+    const w = inList('l.product_id', productIds);
+    const rows: Record<string, unknown>[] = await this.ds.query(
+      `SELECT l.product_id AS pid, ${month} AS m, SUM(l.quantity) AS units FROM purchase_lines l JOIN purchases p ON p.id = l.purchase_id ` +
+        `WHERE ${w.sql} AND ${this.completed()} AND p.purchased_at >= ? AND p.purchased_at < ? GROUP BY l.product_id, ${month}`,
+      [...w.params, this.dialect.date(from), this.dialect.date(cutoffOf(asOf))],
+    );
+    return rows.map((r) => ({ productId: Number(r.pid), at: Date.parse(`${String(r.m)}-15T00:00:00Z`), units: Number(r.units) }));
+  }
+
+  /** The total of completed purchases, ascending (basket sizes); every `step`-th id only, to bound the read. */
+  async purchaseTotals(step = 1): Promise<Float64Array> {
+    const rows: { t: number | string }[] = await this.ds.query(
+      `SELECT p.total_cents AS t FROM purchases p WHERE ${this.completed()}${step > 1 ? ' AND p.id % ? = 0' : ''} ORDER BY p.total_cents`,
+      step > 1 ? [Math.floor(step)] : [],
+    );
+    return Float64Array.from(rows, (r) => Number(r.t));
+  }
+
+  /** Who bought each of these products (completed purchases), once per customer and product. */
+  async buyersOf(productIds: readonly number[]): Promise<{ productId: number; customerId: number }[]> {
+    const w = inList('l.product_id', productIds);
+    const rows: Record<string, unknown>[] = await this.ds.query(
+      `SELECT DISTINCT l.product_id AS pid, p.customer_id AS cid FROM purchase_lines l JOIN purchases p ON p.id = l.purchase_id WHERE ${w.sql} AND ${this.completed()}`,
+      w.params,
+    );
+    return rows.map((r) => ({ productId: Number(r.pid), customerId: Number(r.cid) }));
   }
 }

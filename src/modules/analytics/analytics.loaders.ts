@@ -44,6 +44,16 @@ export class AnalyticsLoaders {
     return this.cache.get(`history:${asOf.getTime()}`, () => groupLoader((ids) => this.a.data.history(ids, asOf), (h) => h.customerId));
   }
 
+  /** Units sold per month of a page of products. */
+  productUnits(asOf: Date, months: number): DataLoader<number, { productId: number; at: number; units: number }[]> {
+    return this.cache.get(`productUnits:${asOf.getTime()}:${months}`, () => groupLoader((ids) => this.a.data.monthlyUnitsByProduct(ids, asOf, months), (u) => u.productId));
+  }
+
+  /** Any other per-request loader, made once under this key. */
+  memo<K, V>(key: string, make: () => DataLoader<K, V>): DataLoader<K, V> {
+    return this.cache.get(`memo:${key}`, make);
+  }
+
   feedback(asOf: Date): DataLoader<number, (FeedbackRow & { customerId: number })[]> {
     return this.cache.get(`feedback:${asOf.getTime()}`, () => groupLoader((ids) => this.a.data.feedback(ids, asOf), (f) => f.customerId));
   }

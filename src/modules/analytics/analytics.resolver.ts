@@ -1,5 +1,6 @@
 import { Max, Min } from 'class-validator';
 import type { GraphQLResolveInfo, SelectionSetNode } from 'graphql';
+import { startOfMinute } from '../../common/time';
 import { Arg, Args, ArgsType, Authorized, Ctx, Field, FieldResolver, Float, ID, Info, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { badInput } from '../../common/errors';
 import { expectGlobalId, toGlobalId } from '../../common/global-id';
@@ -9,11 +10,11 @@ import type { Context } from '../../context';
 import { Role } from '../auth/api-key.entity';
 import { Customer } from '../customer/customer.entity';
 import { CustomerFilter } from '../customer/customer.inputs';
-import { AnalyticsService, DEFAULT_RULE_ARGS, DEFAULT_SEED, DEFAULT_SEGMENT_FEATURES, DEFAULT_SEGMENT_K } from './analytics.service';
+import { AnalyticsService, DEFAULT_COLLABORATIVE, DEFAULT_RULE_ARGS, DEFAULT_SEED, DEFAULT_SEGMENT_FEATURES, DEFAULT_SEGMENT_K } from './analytics.service';
 import {
   AnalyticsSummaryRow, AssociationRules, AtRiskCustomer, CustomerAnalyticsRow, CustomerLifetime, CustomerRfm, CustomerSatisfaction, CustomerSegment,
   CustomerValue, DemandForecast, DemandForecastBacktest, LifetimeModel, LifetimeModelKind, LifetimeValidation, PainPoint, ProductRecommendation, RuleItemLevel, SatisfactionPeriod, SegmentFeature, Segmentation,
-  SpendForecast, SpendForecastBacktest, SpendForecastMethod, SummaryGroupBy,
+  SpendForecast, SpendForecastBacktest, SpendForecastMethod, SummaryGroupBy, RecommendationStrategyEnum, RecommenderEvaluation, HoldOutProtocolEnum,
 } from './analytics.types';
 import { parseAsOf } from './as-of';
 import { DEFAULT_PURCHASE_MODEL } from './fits';
@@ -103,22 +104,29 @@ export class CustomerAnalyticsResolver {
     return a.modelForecastOf(points, firstAt, summary, life, c.id, horizonMonths, 24, withInterval);
   }
 
-  @FieldResolver(() => [ProductRecommendation])
+  @FieldResolver(() => [ProductRecommendation], {
+    description: 'Products for this customer, each with a reason; the default strategy (HYBRID) is the best in the offline evaluation (recommenderEvaluation).',
+  })
   async recommendations(
     @Root() c: Customer,
     @Arg('limit', () => Int, { defaultValue: 5 }) limit: number,
     @Arg('excludePurchased', { defaultValue: true }) excludePurchased: boolean,
+    @Arg('strategy', () => RecommendationStrategyEnum, { defaultValue: RecommendationStrategyEnum.HYBRID, description: 'Another strategy, for comparison.' })
+    strategy: RecommendationStrategyEnum,
     @Ctx() ctx: Context,
   ) {
     if (limit < 1 || limit > 50) throw badInput('limit must be from 1 to 50');
     const asOf = startOfMinute();
+    const a = ctx.services.analytics;
     const version = await ctx.loaders.analytics.version();
-    const [catalogue, history, coPurchase] = await Promise.all([
-      ctx.services.analytics.productCatalogue(version),
+    const collaborative = strategy === RecommendationStrategyEnum.CONTENT ? null : strategy === RecommendationStrategyEnum.ITEM_KNN ? 'ITEM_KNN' : DEFAULT_COLLABORATIVE;
+    const [catalogue, history, model, coPurchase] = await Promise.all([
+      a.productCatalogue(version),
       ctx.loaders.analytics.history(asOf).load(c.id),
-      ctx.services.analytics.coPurchase(version),
+      collaborative ? a.recommender(version, collaborative, ctx.principal?.keyId) : null,
+      strategy === RecommendationStrategyEnum.HYBRID || strategy === RecommendationStrategyEnum.CONTENT ? a.coPurchase(version) : undefined,
     ]);
-    return ctx.services.analytics.recommendationsOf(history, catalogue, coPurchase, { limit, excludePurchased, asOf });
+    return a.recommendationsOf(history, catalogue, model ? a.productModelOf(model.value) : null, coPurchase, { limit, excludePurchased, asOf, strategy });
   }
 }
 
@@ -283,6 +291,8 @@ export class AnalyticsQueryResolver {
     @Arg('filter', () => CustomerFilter, { nullable: true }) filter: CustomerFilter | undefined,
     @Ctx() ctx: Context,
   ) {
+    const analyst = ctx.principal?.role === Role.ANALYST;
+    if (analyst) ctx.services.masking.assertMayUse(filter, undefined);
     const conn = await ctx.services.customers.list(filter, undefined, page);
     const a = ctx.services.analytics;
     const version = await ctx.loaders.analytics.version();
@@ -307,7 +317,8 @@ export class AnalyticsQueryResolver {
       const sat = a.satisfactionOf(fb instanceof Error ? [] : fb, asOf);
       const segment = seg ? a.segmentOf(c, seg.value, seg.asOf) : null;
       const row: CustomerAnalyticsRow = {
-        customerId: toGlobalId('Customer', c.id), country: c.country, city: c.city, segmentId: segment?.id ?? null, segmentLabel: segment?.label ?? null,
+        customerId: toGlobalId('Customer', c.id), country: analyst ? (ctx.services.masking.quasi('country', c.country) as string | null) : c.country,
+        city: analyst ? (ctx.services.masking.quasi('city', c.city) as string | null) : c.city, segmentId: segment?.id ?? null, segmentLabel: segment?.label ?? null,
         rfmSegment: rfm?.segment ?? 'No purchases', rfmCode: rfm?.code ?? '000', recencyDays: rfm?.recencyDays ?? null,
         purchaseCount: value.purchaseCount, totalSpent: value.totalSpent, averageOrderValue: value.averageOrderValue, purchaseFrequency: value.purchaseFrequency,
         valueTier: value.tier, probabilityAlive: lifetime?.probabilityAlive ?? 0, churnRisk: lifetime?.churnRisk ?? 1, clv: lifetime?.clv ?? null,
@@ -350,6 +361,25 @@ export class AnalyticsQueryResolver {
       averageOrderValue: x.purchases ? fromCents(Math.round(x.cents / x.purchases)) : null,
       averageScore: x.scoreN ? x.scoreSum / x.scoreN : null, averageChurnRisk: x.churnN ? x.churnSum / x.churnN : null,
     }));
+  }
+
+  @Authorized(Role.ADMIN, Role.ANALYST)
+  @Query(() => [RecommenderEvaluation], {
+    description: 'Offline evaluation of every recommendation strategy on this data: purchases held out (seeded), hit rate, NDCG and coverage at k, ' +
+      'against the most-popular baseline on the same cases (ADMIN, ANALYST). Also: npm run evaluate:recommendations.',
+  })
+  async recommenderEvaluation(
+    @Arg('protocols', () => [HoldOutProtocolEnum], { defaultValue: [HoldOutProtocolEnum.LEAVE_ONE_OUT, HoldOutProtocolEnum.LAST_PURCHASE] }) protocols: HoldOutProtocolEnum[],
+    @Arg('seed', () => Int, { defaultValue: DEFAULT_SEED }) seed: number,
+    @Arg('k', () => Int, { defaultValue: 10 }) k: number,
+    @Arg('maxCases', () => Int, { defaultValue: 5000, description: 'Customers evaluated at most per protocol (1 to 20000).' }) maxCases: number,
+    @Arg('minBasketItems', () => Int, { defaultValue: 4, description: 'LEAVE_ONE_OUT: products a basket needs to have one hidden.' }) minBasketItems: number,
+    @Ctx() ctx: Context,
+  ) {
+    if (!protocols.length || protocols.length > 2) throw badInput('protocols must name one or two protocols');
+    const version = await ctx.loaders.analytics.version();
+    const m = await ctx.services.analytics.evaluateRecommendations(version, { protocols, seed, k, maxCases, minBasketItems, caller: ctx.principal?.keyId });
+    return m.value.map((e) => ({ ...e, asOf: m.asOf }));
   }
 
   @Authorized(Role.ADMIN)
@@ -401,9 +431,4 @@ function selects(info: GraphQLResolveInfo, names: ReadonlySet<string>): boolean 
       return fragment ? visit(fragment.selectionSet) : true;
     });
   return info.fieldNodes.some((node) => visit(node.selectionSet));
-}
-
-/** "Now" rounded to the minute, so that loaders of one request share one asOf key. */
-function startOfMinute(): Date {
-  return new Date(Math.floor(Date.now() / 60_000) * 60_000);
 }

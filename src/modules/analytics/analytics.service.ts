@@ -12,16 +12,20 @@ import type {
   AssociationRules, CustomerLifetime, DemandForecastBacktest, CustomerRfm, CustomerSatisfaction, CustomerSegment, CustomerValue, DemandForecast, LifetimeModel, LifetimeValidation,
   NextBestAction, PainPoint, ProductRecommendation, SatisfactionPeriod, Segmentation, SpendForecast, SpendForecastBacktest,
 } from './analytics.types';
-import { DemandForecastMethodEnum, LifetimeModelKind, RuleItemLevel, SegmentFeature, SpendForecastMethod, ValueTierEnum } from './analytics.types';
+import { DemandForecastMethodEnum, LifetimeModelKind, RecommendationSourceEnum, RuleItemLevel, SegmentFeature, SpendForecastMethod, ValueTierEnum } from './analytics.types';
 import { forecastSeries, linearForecastInterval, monthlySeries } from './forecast/forecast';
 import { modelSpendForecast, monthsAfter } from './forecast/spend-model';
 import { customerLifetimeValue, expectedPurchases, gammaGammaExpectedValue, probabilityAlive, PURCHASE_MODEL_KINDS, type CustomerSummary, type PurchaseModelKind } from './lifetime';
 import { FitPool } from './fit-pool';
 import { DEFAULT_ANALYTIC_LIMITS, RULES_MAX_ITEMSETS, RULES_MAX_RULES, RULES_MIN_SUPPORT_COUNT, type AnalyticLimits } from './limits';
-import { DEFAULT_PURCHASE_MODEL, orNull, weeklySummaries, WEEK_DAYS, type FitJobs, type HoldoutResult, type LifetimeFit } from './fits';
+import { DEFAULT_PURCHASE_MODEL, orNull, weeklySummaries, WEEK_DAYS, type EvaluationJob, type FitJobs, type HoldoutResult, type LifetimeFit, type RecommenderFit } from './fits';
 import { demandBacktest, type SpendBacktest } from './forecast/backtest';
 import { ModelStore, type DataVersion } from './model-store';
-import { buildProductSpace, recommendProducts, type ProductSpace } from './recommendations/recommend';
+import { buildProductSpace, type ProductSpace } from './recommendations/recommend';
+import { decodeCollaborative, type CollaborativeStrategy } from './recommendations/collaborative';
+import type { EvaluationOptions, RecommenderEvaluation } from './recommendations/evaluate';
+import { productModel, recommendHybrid, type ProductModel, type RecommendationStrategy } from './recommendations/hybrid';
+import type { HoldOutProtocol } from './recommendations/offline-evaluation';
 import { fitRfmModel, scoreRfm, type RfmModel } from './rfm/rfm';
 import { rankPainPoints, summarizeFeedback, UNSATISFIED_MAX_SCORE, type FeedbackRow } from './satisfaction/satisfaction';
 import { assignSegment, type SegmentModel } from './segments/segments';
@@ -36,10 +40,13 @@ const DEFAULT_SEGMENTS_KEY = `segments:${DEFAULT_SEGMENT_K}:${DEFAULT_SEGMENT_FE
 export const DEFAULT_RULE_ARGS = { minSupport: 0.01, minConfidence: 0.3, minLift: 0, maxLength: 10 } as const;
 const DEFAULT_RULES_KEY = `rules:${RuleItemLevel.PRODUCT}:${DEFAULT_RULE_ARGS.minSupport}:${DEFAULT_RULE_ARGS.minConfidence}:${DEFAULT_RULE_ARGS.minLift}:${DEFAULT_RULE_ARGS.maxLength}:live`;
 
+/** The collaborative model the default recommendations serve (chosen by the offline evaluation, docs/analytics.md). */
+export const DEFAULT_COLLABORATIVE: CollaborativeStrategy = 'EASE';
+
 /** Main-thread work over a whole population goes in slices of this many rows, letting requests in between. */
 const SLICE_ROWS = 10_000;
 
-interface Catalogue {
+export interface Catalogue {
   space: ProductSpace;
   byId: Map<number, Product>;
 }
@@ -449,6 +456,76 @@ export class AnalyticsService {
 
   private coPurchaseCache: { model: RulesFit; map: Map<number, { productId: number; lift: number }[]> } | null = null;
 
+  /**
+   * The collaborative recommender fitted on every customer's purchases (live): EASE by default (item-kNN
+   * beyond EASE_MAX_ITEMS products), another strategy as a per-process variant charged to `caller`.
+   */
+  recommender(version: DataVersion, strategy: CollaborativeStrategy = DEFAULT_COLLABORATIVE, caller?: number) {
+    return this.store.get<RecommenderFit>(`recommender:${strategy}:live`, 'recommender', version, { live: true, variant: strategy !== DEFAULT_COLLABORATIVE, caller }, async () => {
+      const at = new Date();
+      const pairs = await this.data.customerProducts(at);
+      const indexOf = new Map<number, number>();
+      const items = new Int32Array(pairs.length);
+      const starts: number[] = [0];
+      for (let p = 0; p < pairs.length; p++) {
+        if (p > 0 && pairs[p].customerId !== pairs[p - 1].customerId) starts.push(p);
+        let i = indexOf.get(pairs[p].productId);
+        if (i === undefined) indexOf.set(pairs[p].productId, (i = indexOf.size));
+        items[p] = i;
+      }
+      if (pairs.length) starts.push(pairs.length);
+      const job = { items, starts: Int32Array.from(starts), productIds: Float64Array.from(indexOf.keys()), options: { strategy } };
+      return { value: await this.fits.run('recommender', job, [job.items.buffer, job.starts.buffer, job.productIds.buffer] as ArrayBuffer[]), asOf: at };
+    });
+  }
+
+  /** The stored recommender decoded once per fitted model. */
+  productModelOf(fit: RecommenderFit): ProductModel {
+    let m = this.decoded.get(fit);
+    if (!m) {
+      m = productModel(decodeCollaborative(fit.model), fit.productIds);
+      this.decoded.set(fit, m);
+    }
+    return m;
+  }
+
+  private readonly decoded = new WeakMap<RecommenderFit, ProductModel>();
+
+  /**
+   * Offline evaluation of every recommendation strategy on this database's purchases (seeded hold-out, see
+   * recommendations/evaluate.ts), on the fit worker. A per-process variant charged to `caller`.
+   */
+  async evaluateRecommendations(
+    version: DataVersion,
+    opts: { protocols: HoldOutProtocol[]; seed: number; k: number; maxCases: number; minBasketItems: number; caller?: number },
+  ): Promise<{ value: RecommenderEvaluation[]; asOf: Date; fitMs: number }> {
+    const { protocols, seed, k, maxCases, minBasketItems } = opts;
+    if (!Number.isInteger(k) || k < 1 || k > 50) throw badInput('k must be from 1 to 50');
+    if (!Number.isInteger(maxCases) || maxCases < 1 || maxCases > 20_000) throw badInput('maxCases must be from 1 to 20000');
+    if (!Number.isInteger(minBasketItems) || minBasketItems < 2 || minBasketItems > 50) throw badInput('minBasketItems must be from 2 to 50');
+    if (!Number.isSafeInteger(seed)) throw badInput('seed must be an integer');
+    const key = `recommender-evaluation:${[...new Set(protocols)].join(',')}:${seed}:${k}:${maxCases}:${minBasketItems}`;
+    return this.store.get<RecommenderEvaluation[]>(key, 'recommender-evaluation', version, { live: true, variant: true, caller: opts.caller }, async () => {
+      const at = new Date();
+      const job = await this.evaluationJob(version, at, [...new Set(protocols)].map((protocol) => ({ protocol, seed, k, maxCases, minBasketItems })));
+      const transfer = [job.purchaseIds.buffer, job.customerIds.buffer, job.ats.buffer, job.productIds.buffer] as ArrayBuffer[];
+      return { value: await this.fits.run('evaluateRecommenders', job, transfer), asOf: at };
+    });
+  }
+
+  /** Every COMPLETED purchase line up to `at` and the catalogue, as the evaluation job's input (also the CLI's). */
+  async evaluationJob(version: DataVersion, at: Date, options: EvaluationOptions[]): Promise<EvaluationJob> {
+    const [lines, catalogue] = await Promise.all([this.data.purchaseLines(at), this.productCatalogue(version)]);
+    return {
+      purchaseIds: Float64Array.from(lines, (l) => l.purchaseId),
+      customerIds: Float64Array.from(lines, (l) => l.customerId),
+      ats: Float64Array.from(lines, (l) => l.at),
+      productIds: Float64Array.from(lines, (l) => l.productId),
+      catalogue: [...catalogue.byId.values()].map((p) => ({ id: p.id, category: p.category, tags: p.tags, priceCents: p.priceCents })),
+      options,
+    };
+  }
+
   /** The catalogue as content vectors, rebuilt only when products changed (once, however many ask at a time). */
   productCatalogue(version: DataVersion): Promise<Catalogue> {
     const key = `${version.products}:${version.productsUpdatedAt}`;
@@ -575,16 +652,18 @@ export class AnalyticsService {
   recommendationsOf(
     history: { productId: number; quantity: number; at: number }[],
     catalogue: Catalogue,
+    collaborative: ProductModel | null,
     coPurchase: Map<number, { productId: number; lift: number }[]> | undefined,
-    opts: { limit: number; excludePurchased: boolean; asOf: Date },
+    opts: { limit: number; excludePurchased: boolean; asOf: Date; strategy: RecommendationStrategy },
   ): ProductRecommendation[] {
-    const recs = recommendProducts(catalogue.space, history.filter((h) => catalogue.byId.has(h.productId)), {
-      asOf: opts.asOf.getTime(), limit: opts.limit, excludePurchased: opts.excludePurchased, coPurchase,
+    const recs = recommendHybrid(catalogue.space, collaborative, history.filter((h) => catalogue.byId.has(h.productId)), {
+      asOf: opts.asOf.getTime(), limit: opts.limit, excludePurchased: opts.excludePurchased, coPurchase, strategy: opts.strategy,
       productName: (id) => catalogue.byId.get(id)?.name ?? `product ${id}`,
+      productCategory: (id) => catalogue.byId.get(id)?.category ?? null,
     });
     return recs.flatMap((r) => {
       const product = catalogue.byId.get(r.productId);
-      return product ? [{ product, score: r.score, reason: r.reason }] : [];
+      return product ? [{ product, score: r.score, reason: r.reason, source: r.source as RecommendationSourceEnum }] : [];
     });
   }
 

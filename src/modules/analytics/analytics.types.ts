@@ -206,11 +206,74 @@ export class SpendForecast {
   @Field() asOf!: Date;
 }
 
+export enum RecommendationStrategyEnum {
+  HYBRID = 'HYBRID',
+  EASE = 'EASE',
+  ITEM_KNN = 'ITEM_KNN',
+  CONTENT = 'CONTENT',
+  POPULARITY = 'POPULARITY',
+}
+registerEnumType(RecommendationStrategyEnum, {
+  name: 'RecommendationStrategy',
+  description: 'How recommendations are made; HYBRID (the default) scored best in the offline evaluation (recommenderEvaluation).',
+  valuesConfig: {
+    HYBRID: { description: 'EASE on purchase histories; never-bought products by content similarity; content, then popularity, when purchases say too little.' },
+    EASE: { description: 'EASE (closed-form item-item ridge regression) on purchase histories; item-kNN beyond 1,500 products.' },
+    ITEM_KNN: { description: 'Item-kNN: co-purchase conditional probability with shrinkage.' },
+    CONTENT: { description: 'Content similarity (category, tags, price band) to what the customer bought, boosted by co-purchase rules.' },
+    POPULARITY: { description: 'The most bought products the customer does not have (the baseline).' },
+  },
+});
+
+export enum RecommendationSourceEnum {
+  COLLABORATIVE = 'COLLABORATIVE',
+  CONTENT = 'CONTENT',
+  POPULARITY = 'POPULARITY',
+}
+registerEnumType(RecommendationSourceEnum, { name: 'RecommendationSource', description: 'Which model placed the item in the list.' });
+
+export enum HoldOutProtocolEnum {
+  LEAVE_ONE_OUT = 'LEAVE_ONE_OUT',
+  LAST_PURCHASE = 'LAST_PURCHASE',
+}
+registerEnumType(HoldOutProtocolEnum, {
+  name: 'HoldOutProtocol',
+  valuesConfig: {
+    LEAVE_ONE_OUT: { description: 'One product hidden from one basket (of at least minBasketItems products) per sampled customer.' },
+    LAST_PURCHASE: { description: "Each sampled customer's last purchase hidden; its products not bought before are the targets." },
+  },
+});
+
 @ObjectType({ simpleResolvers: true })
 export class ProductRecommendation {
   @Field(() => Product) product!: Product;
-  @Field(() => Float) score!: number;
-  @Field() reason!: string;
+  @Field(() => Float, { description: 'Strength within the model that placed the item (see source); not comparable across sources.' }) score!: number;
+  @Field({ description: 'Why, in words a care agent can repeat.' }) reason!: string;
+  @Field(() => RecommendationSourceEnum) source!: RecommendationSourceEnum;
+}
+
+@ObjectType({ simpleResolvers: true })
+export class StrategyEvaluation {
+  @Field(() => RecommendationStrategyEnum) strategy!: RecommendationStrategyEnum;
+  @Field(() => Int) cases!: number;
+  @Field(() => Float, { description: 'Share of cases with a held-out product in the top k.' }) hitRate!: number;
+  @Field(() => Float, { description: 'Mean NDCG@k (binary relevance).' }) ndcg!: number;
+  @Field(() => Float, { description: 'Distinct products shown in any top k / catalogue size.' }) coverage!: number;
+  @Field(() => Float, { nullable: true, description: 'hitRate / POPULARITY hitRate on the same cases.' }) hitRateVsPopularity!: number | null;
+  @Field(() => Int, { description: 'Time to fit the strategy on the training purchases.' }) fitMs!: number;
+}
+
+@ObjectType({ simpleResolvers: true })
+export class RecommenderEvaluation {
+  @Field(() => HoldOutProtocolEnum) protocol!: HoldOutProtocolEnum;
+  @Field(() => Int) seed!: number;
+  @Field(() => Int) k!: number;
+  @Field(() => Int, { description: 'Customers evaluated.' }) cases!: number;
+  @Field(() => Int, { description: 'Customers that could have been evaluated (sampled down to maxCases).' }) eligible!: number;
+  @Field(() => Int) catalogueSize!: number;
+  @Field(() => Int) trainingPurchases!: number;
+  @Field(() => [StrategyEvaluation]) strategies!: StrategyEvaluation[];
+  @Field() asOf!: Date;
 }
 
 @ObjectType({ simpleResolvers: true })

@@ -28,7 +28,8 @@ interface Job {
 export class FitPool {
   private worker: Worker | null = null;
   private readonly queue: Job[] = [];
-  private running: { job: Job; timer: NodeJS.Timeout } | null = null;
+  private running: { job: Job; timer: NodeJS.Timeout | undefined } | null = null;
+  private workerOnline = false;
   private readonly workerFile = join(__dirname, 'fit-worker.js');
   readonly threaded = __filename.endsWith('.js') && existsSync(this.workerFile);
 
@@ -46,9 +47,16 @@ export class FitPool {
     if (this.running || !this.queue.length) return;
     const job = this.queue.shift()!;
     const worker = this.ensureWorker();
-    const timer = setTimeout(() => this.abort(new AppError(ErrorCode.ANALYTICS_LIMIT,
-      `the ${job.job} fit ran past its ${this.limits.timeoutMs / 1000} s budget and was stopped; narrow the query (or raise FIT_TIMEOUT_MS)`)), this.limits.timeoutMs);
-    this.running = { job, timer };
+    const running: { job: Job; timer: NodeJS.Timeout | undefined } = { job, timer: undefined };
+    this.running = running;
+    // The budget is the fit's own: it starts once the worker runs (a fresh worker takes a moment to boot).
+    const startBudget = () => {
+      if (this.running !== running) return;
+      running.timer = setTimeout(() => this.abort(new AppError(ErrorCode.ANALYTICS_LIMIT,
+        `the ${job.job} fit ran past its ${this.limits.timeoutMs / 1000} s budget and was stopped; narrow the query (or raise FIT_TIMEOUT_MS)`)), this.limits.timeoutMs);
+    };
+    if (this.workerOnline) startBudget();
+    else worker.once('online', startBudget);
     worker.postMessage({ id: 1, job: job.job, input: job.input }, job.transfer);
   }
 
@@ -73,6 +81,10 @@ export class FitPool {
     if (this.worker) return this.worker;
     const worker = new Worker(this.workerFile, { resourceLimits: { maxOldGenerationSizeMb: this.limits.heapMb } });
     worker.unref();
+    this.workerOnline = false;
+    worker.once('online', () => {
+      if (this.worker === worker) this.workerOnline = true;
+    });
     worker.on('message', (msg: { result?: unknown; error?: { name: string; message: string } }) => {
       if (this.worker !== worker) return;
       this.finish((job) => (msg.error ? job.reject(new (ERRORS[msg.error.name] ?? Error)(msg.error.message)) : job.resolve(msg.result)));

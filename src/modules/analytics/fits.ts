@@ -5,6 +5,10 @@ import {
 import type { SpendBacktest } from './forecast/backtest';
 import { mineAssociationRules, type RuleMiningOptions, type RuleMiningResult } from './rules/association-rules';
 import { segmentCustomers, type SegmentationResult } from './segments/segments';
+import { encodeCollaborative, fitCollaborative, type CollaborativeOptions, type EncodedCollaborativeModel } from './recommendations/collaborative';
+import { evaluateRecommenders, type EvaluationOptions, type RecommenderEvaluation } from './recommendations/evaluate';
+import type { PurchaseBasket } from './recommendations/offline-evaluation';
+import type { ProductFeatures } from './recommendations/recommend';
 
 /**
  * The CPU-heavy population fits as plain jobs (typed arrays in, JSON-able results out), so that they can run
@@ -172,5 +176,47 @@ export function mineRules(job: RulesJob): RuleMiningResult {
   return mineAssociationRules(baskets, job.itemCount, job.options);
 }
 
-export const FIT_JOBS = { lifetime: fitLifetimePopulation, holdout: holdoutValidation, backtest: spendForecastBacktest, segments: fitSegments, rules: mineRules };
+export interface RecommenderJob {
+  /** Item indices (into productIds) of all customers back to back; customer r is items[starts[r] .. starts[r + 1]). */
+  items: Int32Array;
+  starts: Int32Array;
+  /** Product id of each item index. */
+  productIds: Float64Array;
+  options: CollaborativeOptions;
+}
+
+export interface RecommenderFit {
+  model: EncodedCollaborativeModel;
+  productIds: number[];
+}
+
+export function fitRecommender(job: RecommenderJob): RecommenderFit {
+  const model = fitCollaborative({ items: job.items, starts: job.starts, itemCount: job.productIds.length }, job.options);
+  return { model: encodeCollaborative(model), productIds: Array.from(job.productIds) };
+}
+
+export interface EvaluationJob {
+  /** One entry per purchase line, grouped by purchase. */
+  purchaseIds: Float64Array;
+  customerIds: Float64Array;
+  ats: Float64Array;
+  productIds: Float64Array;
+  catalogue: ProductFeatures[];
+  options: EvaluationOptions[];
+}
+
+export function evaluateRecommendersJob(job: EvaluationJob): RecommenderEvaluation[] {
+  const purchases: PurchaseBasket[] = [];
+  for (let i = 0; i < job.purchaseIds.length; i++) {
+    const last = purchases[purchases.length - 1];
+    if (last && last.purchaseId === job.purchaseIds[i]) last.productIds.push(job.productIds[i]);
+    else purchases.push({ purchaseId: job.purchaseIds[i], customerId: job.customerIds[i], at: job.ats[i], productIds: [job.productIds[i]] });
+  }
+  return job.options.map((o) => evaluateRecommenders(purchases, job.catalogue, o));
+}
+
+export const FIT_JOBS = {
+  lifetime: fitLifetimePopulation, holdout: holdoutValidation, backtest: spendForecastBacktest, segments: fitSegments, rules: mineRules,
+  recommender: fitRecommender, evaluateRecommenders: evaluateRecommendersJob,
+};
 export type FitJobs = typeof FIT_JOBS;

@@ -38,6 +38,45 @@ export class AnalyticsModel {
   payload!: string;
 }
 
+/**
+ * The JSON of a model too large for one TEXT column (64 KB on MySQL), in parts: a recommender or a rule set
+ * at scale. The model row's payload then names its parts ("@parts:<token>:<count>"); a new fit writes new
+ * parts under a new token, so a reader never mixes two fits.
+ */
+@Entity('analytics_model_parts')
+export class AnalyticsModelPart {
+  @PrimaryColumn({ type: 'varchar', length: 64 })
+  token!: string;
+
+  @PrimaryColumn({ type: 'int' })
+  part!: number;
+
+  @Column({ type: 'varchar', length: 191 })
+  modelKey!: string;
+
+  @Column({ type: 'text' })
+  payload!: string;
+}
+
+/** Characters a part holds: 16k characters stay under 64 KB even at 4 bytes each. */
+const PART_CHARS = 16_000;
+/** Larger models are not shared through the database (each instance fits its own). */
+const SHARED_MAX_CHARS = 32_000_000;
+const PARTS_MARK = /^@parts:([0-9a-f-]{36}):(\d+)$/;
+
+/** Text in pieces of at most `size` UTF-16 units, never splitting a surrogate pair (an emoji) between two. */
+export function splitText(text: string, size: number): string[] {
+  const out: string[] = [];
+  for (let start = 0; start < text.length;) {
+    let end = Math.min(text.length, start + size);
+    const last = text.charCodeAt(end - 1);
+    if (end < text.length && last >= 0xd800 && last <= 0xdbff) end--;
+    out.push(text.slice(start, end));
+    start = end;
+  }
+  return out;
+}
+
 /** Who is fitting a model right now: other instances wait for its result instead of fitting too. */
 @Entity('analytics_fit_leases')
 export class FitLease {
@@ -185,12 +224,12 @@ export class ModelStore {
     const stored = async (): Promise<StoredModel<T> | null> => {
       const row = await repo.findOneBy({ modelKey: key });
       if (!row) return null;
-      const m: StoredModel<T> = {
-        key, asOf: row.asOf, fittedAt: row.fittedAt, fitMs: row.fitMs, customersAtFit: row.customersAtFit,
-        purchasesAtFit: row.purchasesAtFit, value: JSON.parse(row.payload) as T,
-      };
-      if (!this.fresh(m, version, opts.live, Date.now())) return null;
-      this.remember(key, m, row.payload.length);
+      const head = { key, asOf: row.asOf, fittedAt: row.fittedAt, fitMs: row.fitMs, customersAtFit: row.customersAtFit, purchasesAtFit: row.purchasesAtFit };
+      if (!this.fresh({ ...head, value: null }, version, opts.live, Date.now())) return null;
+      const payload = await this.payloadOf(row.payload);
+      if (payload === null) return null; // its parts were replaced by a newer fit meanwhile
+      const m: StoredModel<T> = { ...head, value: JSON.parse(payload) as T };
+      this.remember(key, m, payload.length);
       return m;
     };
     if (!opts.force) {
@@ -248,15 +287,35 @@ export class ModelStore {
       key, asOf, fittedAt: new Date(now), fitMs, customersAtFit: version.customers, purchasesAtFit: version.purchases, value,
     };
     const payload = JSON.stringify(value);
-    // Small default models are shared through the database; large ones (rule sets) and variants stay here.
-    if (share && payload.length < 60_000) {
-      await repo.upsert(
-        { modelKey: key, kind, customersAtFit: version.customers, purchasesAtFit: version.purchases, asOf, fittedAt: stored.fittedAt, fitMs, payload },
-        ['modelKey'],
-      );
+    // Default models are shared through the database (in parts when large); variants stay in this process.
+    if (share && payload.length <= SHARED_MAX_CHARS) {
+      const row = { modelKey: key, kind, customersAtFit: version.customers, purchasesAtFit: version.purchases, asOf, fittedAt: stored.fittedAt, fitMs };
+      if (payload.length <= PART_CHARS) {
+        await repo.upsert({ ...row, payload }, ['modelKey']);
+        await this.ds.getRepository(AnalyticsModelPart).delete({ modelKey: key });
+      } else {
+        const token = randomUUID();
+        const chunks = splitText(payload, PART_CHARS);
+        await this.ds.transaction(async (m) => {
+          const parts = m.getRepository(AnalyticsModelPart);
+          for (let i = 0; i < chunks.length; i += 50) {
+            await parts.insert(chunks.slice(i, i + 50).map((text, j) => ({ token, part: i + j, modelKey: key, payload: text })));
+          }
+          await m.getRepository(AnalyticsModel).upsert({ ...row, payload: `@parts:${token}:${chunks.length}` }, ['modelKey']);
+          await m.createQueryBuilder().delete().from(AnalyticsModelPart).where('model_key = :key AND token <> :token', { key, token }).execute();
+        });
+      }
     }
     this.remember(key, stored, payload.length);
     return stored;
+  }
+
+  /** A stored payload, joined from its parts when it has them; null when they are gone (replaced). */
+  private async payloadOf(payload: string): Promise<string | null> {
+    const mark = PARTS_MARK.exec(payload);
+    if (!mark) return payload;
+    const parts = await this.ds.getRepository(AnalyticsModelPart).find({ where: { token: mark[1] }, order: { part: 'ASC' } });
+    return parts.length === Number(mark[2]) ? parts.map((p) => p.payload).join('') : null;
   }
 
   /** Forgets every model so the next request refits (refreshAnalytics). */
@@ -264,6 +323,7 @@ export class ModelStore {
     this.memory.clear();
     this.memoryBytes = 0;
     const r = await this.ds.createQueryBuilder().delete().from(AnalyticsModel).execute();
+    await this.ds.createQueryBuilder().delete().from(AnalyticsModelPart).execute();
     return r.affected ?? 0;
   }
 }

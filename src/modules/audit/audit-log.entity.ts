@@ -51,4 +51,13 @@ export class AuditLog {
   @Field()
   @Column({ type: 'varchar', length: 64 })
   requestId!: string;
+
+  /** Ids of every record a list or nested read showed personal fields of (one entry per request). */
+  @Column({ type: 'text', nullable: true })
+  entityIds!: string | null;
+
+  @Field(() => [ID], { nullable: true, description: 'For reads of lists and nested objects: the global id of every record whose personal fields the request read (one entry per request).' })
+  get readIds(): string[] | null {
+    return this.entityIds ? this.entityIds.split(',').map((id) => toGlobalId(this.entity, Number(id))) : null;
+  }
 }

@@ -13,6 +13,8 @@ export interface AuditEntry {
   operation: string;
   entity: string;
   entityId: string | null;
+  /** Reads of lists: the ids of every record read. */
+  entityIds?: readonly number[];
 }
 
 /** Reads are written in batches at most this often (ms), or at once when this many wait. */
@@ -21,7 +23,7 @@ const READ_FLUSH_ROWS = 500;
 /** Entries kept for a retry while the database refuses them; beyond that the oldest are dropped. */
 const READ_BACKLOG_MAX = 50_000;
 
-type AuditRow = Pick<AuditLog, 'at' | 'actorKeyId' | 'actor' | 'role' | 'requestId' | 'action' | 'operation' | 'entity' | 'entityId'>;
+type AuditRow = Pick<AuditLog, 'at' | 'actorKeyId' | 'actor' | 'role' | 'requestId' | 'action' | 'operation' | 'entity' | 'entityId' | 'entityIds'>;
 
 /**
  * Appends to and reads the audit log of personal-data reads and changes. Changes are written before the
@@ -69,8 +71,8 @@ export class AuditService {
         // One transaction, in statements within the dialect's parameter budget: a backlog after an outage fits.
         const d = dialectOf(this.ds);
         await this.ds.transaction((m) =>
-          insertRows(m, d, 'audit_log', ['at', 'actor_key_id', 'actor', 'role', 'request_id', 'action', 'operation', 'entity', 'entity_id'],
-            rows.flatMap((r) => [d.date(r.at), r.actorKeyId, r.actor, r.role, r.requestId, r.action, r.operation, r.entity, r.entityId])),
+          insertRows(m, d, 'audit_log', ['at', 'actor_key_id', 'actor', 'role', 'request_id', 'action', 'operation', 'entity', 'entity_id', 'entity_ids'],
+            rows.flatMap((r) => [d.date(r.at), r.actorKeyId, r.actor, r.role, r.requestId, r.action, r.operation, r.entity, r.entityId, r.entityIds])),
         );
       } catch {
         this.pendingReads = [...rows, ...this.pendingReads].slice(-READ_BACKLOG_MAX);
@@ -102,6 +104,6 @@ function rowsOf(who: Principal | null, requestId: string, entries: AuditEntry[])
   const at = new Date();
   return entries.map((e) => ({
     at, actorKeyId: who?.keyId ?? null, actor: who?.name ?? 'system', role: who?.role ?? 'SYSTEM', requestId: requestId.slice(0, 64),
-    action: e.action, operation: e.operation.slice(0, 64), entity: e.entity, entityId: e.entityId,
+    action: e.action, operation: e.operation.slice(0, 64), entity: e.entity, entityId: e.entityId, entityIds: e.entityIds?.length ? e.entityIds.join(',') : null,
   }));
 }

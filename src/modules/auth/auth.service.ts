@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { DataSource } from 'typeorm';
+import { In, type DataSource } from 'typeorm';
 import { notFound } from '../../common/errors';
 import { toGlobalId } from '../../common/global-id';
 import { ApiKey, Role } from './api-key.entity';
@@ -19,8 +19,28 @@ const CACHE_MS = 10_000;
 /** API keys: creation (shown once), revocation, and authentication with a short in-process cache. */
 export class AuthService {
   private readonly cache = new Map<string, { principal: Principal | null; until: number }>();
+  private readonly revokedListeners = new Set<(keyId: number) => void>();
 
   constructor(private readonly ds: DataSource) {}
+
+  /** Called after a key is revoked here (the WebSocket server closes its sockets and tells other instances). */
+  onRevoked(listener: (keyId: number) => void): () => void {
+    this.revokedListeners.add(listener);
+    return () => this.revokedListeners.delete(listener);
+  }
+
+  /** Drops the lookup cache, e.g. when another instance revoked a key. */
+  forget(): void {
+    this.cache.clear();
+  }
+
+  /** Which of these keys are revoked or gone (the periodic re-check of open WebSockets). */
+  async revokedAmong(ids: readonly number[]): Promise<number[]> {
+    if (!ids.length) return [];
+    const rows = await this.ds.getRepository(ApiKey).find({ where: { id: In([...ids]) }, select: { id: true, revokedAt: true } });
+    const active = new Set(rows.filter((r) => !r.revokedAt).map((r) => r.id));
+    return ids.filter((id) => !active.has(id));
+  }
 
   async create(name: string, role: Role): Promise<{ key: string; apiKey: ApiKey }> {
     const key = `cg_${randomBytes(24).toString('base64url')}`;
@@ -38,6 +58,7 @@ export class AuthService {
       await repo.save(key);
     }
     this.cache.clear();
+    for (const listener of this.revokedListeners) listener(id);
     return key;
   }
 

@@ -7,29 +7,40 @@ import { Role } from './api-key.entity';
 export const authChecker: AuthChecker<Context> = ({ context }, roles) =>
   !!context.principal && (roles.length === 0 || roles.includes(context.principal.role));
 
-type Mask = (value: unknown, root: any) => unknown;
+type Mask = (value: unknown, root: any, context: Context) => unknown;
 const MASK = Symbol('mask');
+const AUDITED = Symbol('audited');
+
+/** The request read a personal field of this record: one audit entry per request lists them (server.ts). */
+function noteRead(context: Context, root: { id?: unknown }): void {
+  if (typeof root?.id === 'number') (context.personalReads ??= new Set()).add(root.id);
+}
 
 /**
- * Masks a personal-data field for ANALYST callers; other roles see it as stored. On a plain field the schema
- * gets a synchronous resolver doing the same (see maskedResolver), so this middleware runs only where that
- * transform does not apply.
+ * Masks a personal-data field for ANALYST callers; other roles see it as stored. `audited`: reading it (in a
+ * list, a nested object, anywhere) is written to the audit log. On a plain field the schema gets a synchronous
+ * resolver doing the same (see maskedResolver), so this middleware runs only where that does not apply.
  */
-export function MaskForAnalyst(mask: Mask = () => null): MiddlewareFn<Context> {
+export function MaskForAnalyst(mask: Mask = () => null, options: { audited?: boolean } = {}): MiddlewareFn<Context> {
+  const audited = !!options.audited;
   const middleware: MiddlewareFn<Context> = async ({ context, root }, next) => {
     const value = await next();
-    return context.principal?.role === Role.ANALYST && value != null ? mask(value, root) : value;
+    if (audited && value != null) noteRead(context, root);
+    return context.principal?.role === Role.ANALYST && value != null ? mask(value, root, context) : value;
   };
-  return Object.assign(middleware, { [MASK]: mask });
+  return Object.assign(middleware, { [MASK]: mask, [AUDITED]: audited });
 }
 
 /** For a field whose only middleware is MaskForAnalyst: the same masking as a plain synchronous resolver. */
 export function maskedResolver(middlewares: readonly unknown[], property: string): ((root: any, args: unknown, context: Context) => unknown) | null {
-  const mask = middlewares.length === 1 ? (middlewares[0] as { [MASK]?: Mask })[MASK] : undefined;
+  const marks = middlewares.length === 1 ? (middlewares[0] as { [MASK]?: Mask; [AUDITED]?: boolean }) : undefined;
+  const mask = marks?.[MASK];
   if (!mask) return null;
+  const audited = !!marks[AUDITED];
   return (root, _args, context) => {
     const value = root[property];
-    return context.principal?.role === Role.ANALYST && value != null ? mask(value, root) : value;
+    if (audited && value != null) noteRead(context, root);
+    return context.principal?.role === Role.ANALYST && value != null ? mask(value, root, context) : value;
   };
 }
 

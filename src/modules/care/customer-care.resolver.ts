@@ -1,4 +1,5 @@
 import { ArrayMaxSize, IsOptional } from 'class-validator';
+import { startOfMinute } from '../../common/time';
 import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, Int, Resolver, Root } from 'type-graphql';
 import { NESTED_PAGE, PageArgs } from '../../common/pagination';
 import type { Context } from '../../context';
@@ -73,7 +74,3 @@ export class NextBestActionCareResolver {
   }
 }
 
-/** "Now" to the minute, so that every field of one request shares one loader. */
-function startOfMinute(): Date {
-  return new Date(Math.floor(Date.now() / 60_000) * 60_000);
-}

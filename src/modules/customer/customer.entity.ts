@@ -6,6 +6,11 @@ import { toGlobalId } from '../../common/global-id';
 import { tagsTransformer } from '../../db/transformers';
 import { initials, MaskForAnalyst } from '../auth/guards';
 import { Node } from '../node/node.type';
+import type { QuasiIdentifier } from '../auth/masking';
+import type { Context } from '../../context';
+
+/** A quasi-identifier as this server's ANALYST_QUASI_IDENTIFIERS policy shows it to an ANALYST. */
+const quasi = (field: QuasiIdentifier) => (value: unknown, _root: unknown, context: Context) => context.services.masking.quasi(field, value);
 
 export enum Gender {
   FEMALE = 'FEMALE',
@@ -29,31 +34,33 @@ export class Customer implements Node {
   }
 
   @Field({ simple: false, description: 'Initials only for ANALYST callers.' })
-  @UseMiddleware(MaskForAnalyst(initials))
+  @UseMiddleware(MaskForAnalyst(initials, { audited: true }))
   @Column({ type: 'varchar', length: 200 })
   name!: string;
 
   @Field(() => String, { nullable: true, simple: false, description: 'Masked (null) for ANALYST callers.' })
-  @UseMiddleware(MaskForAnalyst())
+  @UseMiddleware(MaskForAnalyst(undefined, { audited: true }))
   @Index('uq_customers_email', { unique: true })
   @Column({ type: 'varchar', length: 254, nullable: true })
   email!: string | null;
 
   @Field(() => String, { nullable: true, simple: false, description: 'Masked (null) for ANALYST callers.' })
-  @UseMiddleware(MaskForAnalyst())
+  @UseMiddleware(MaskForAnalyst(undefined, { audited: true }))
   @Column({ type: 'varchar', length: 40, nullable: true })
   phone!: string | null;
 
-  @Field(() => Gender, { nullable: true })
+  @Field(() => Gender, { nullable: true, simple: false, description: 'Null for ANALYST callers when ANALYST_QUASI_IDENTIFIERS=hidden.' })
+  @UseMiddleware(MaskForAnalyst(quasi('gender')))
   @Column({ type: 'varchar', length: 16, nullable: true })
   gender!: Gender | null;
 
   @Field(() => String, { nullable: true, simple: false, description: 'YYYY-MM-DD; masked (null) for ANALYST callers.' })
-  @UseMiddleware(MaskForAnalyst())
+  @UseMiddleware(MaskForAnalyst(undefined, { audited: true }))
   @Column({ type: 'date', nullable: true })
   birthDate!: string | null;
 
-  @Field(() => Int, { nullable: true, description: 'Age in whole years today, derived from birthDate.' })
+  @Field(() => Int, { nullable: true, simple: false, description: 'Age in whole years today, derived from birthDate. For ANALYST callers the lower bound of its 10-year band (ANALYST_QUASI_IDENTIFIERS).' })
+  @UseMiddleware(MaskForAnalyst(quasi('age')))
   get age(): number | null {
     if (!this.birthDate) return null;
     const [y, m, d] = this.birthDate.split('-').map(Number);
@@ -63,19 +70,22 @@ export class Customer implements Node {
   }
 
   @Field(() => String, { nullable: true, simple: false, description: 'Masked (null) for ANALYST callers.' })
-  @UseMiddleware(MaskForAnalyst())
+  @UseMiddleware(MaskForAnalyst(undefined, { audited: true }))
   @Column({ type: 'varchar', length: 300, nullable: true })
   address!: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, simple: false, description: 'Null for ANALYST callers unless ANALYST_QUASI_IDENTIFIERS=exact.' })
+  @UseMiddleware(MaskForAnalyst(quasi('city')))
   @Column({ type: 'varchar', length: 100, nullable: true })
   city!: string | null;
 
-  @Field(() => String, { nullable: true, description: 'ISO 3166-1 alpha-2 code, e.g. DE.' })
+  @Field(() => String, { nullable: true, simple: false, description: 'ISO 3166-1 alpha-2 code, e.g. DE. Null for ANALYST callers when ANALYST_QUASI_IDENTIFIERS=hidden.' })
+  @UseMiddleware(MaskForAnalyst(quasi('country')))
   @Column({ type: 'varchar', length: 2, nullable: true })
   country!: string | null;
 
-  @Field(() => Int, { nullable: true, description: 'Yearly income in whole currency units.' })
+  @Field(() => Int, { nullable: true, simple: false, description: 'Yearly income in whole currency units. For ANALYST callers rounded down to 10,000 (ANALYST_QUASI_IDENTIFIERS).' })
+  @UseMiddleware(MaskForAnalyst(quasi('annualIncome')))
   @Column({ type: 'int', nullable: true })
   annualIncome!: number | null;
 
@@ -87,7 +97,8 @@ export class Customer implements Node {
   @Column({ type: 'boolean', default: false })
   smsOptIn!: boolean;
 
-  @Field(() => [String])
+  @Field(() => [String], { simple: false, description: 'Empty for ANALYST callers when ANALYST_QUASI_IDENTIFIERS=hidden.' })
+  @UseMiddleware(MaskForAnalyst(quasi('tags')))
   @Column({ type: 'varchar', length: 500, default: '', transformer: tagsTransformer })
   tags!: string[];
 

@@ -8,6 +8,7 @@ import { Feedback } from '../feedback/feedback.entity';
 import { FeedbackFilter } from '../feedback/feedback.inputs';
 import { Purchase } from '../purchase/purchase.entity';
 import { PurchaseFilter, PurchaseOrder } from '../purchase/purchase.inputs';
+import { Role } from '../auth/api-key.entity';
 import { Customer } from './customer.entity';
 import { CreateCustomerInput, CustomerFilter, CustomerOrder, ImportCustomersInput, UpdateCustomerInput, UpsertCustomerInput } from './customer.inputs';
 
@@ -28,8 +29,9 @@ export class CustomerResolver {
     @Args(() => PageArgs) page: PageArgs,
     @Arg('filter', () => CustomerFilter, { nullable: true }) filter: CustomerFilter | undefined,
     @Arg('orderBy', () => CustomerOrder, { nullable: true }) orderBy: CustomerOrder | undefined,
-    @Ctx() { services }: Context,
+    @Ctx() { services, principal }: Context,
   ) {
+    if (principal?.role === Role.ANALYST) services.masking.assertMayUse(filter, orderBy);
     return services.customers.list(filter, orderBy, page);
   }
 

@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { conflict, notFound } from '../../common/errors';
+import { AppError, conflict, ErrorCode, notFound } from '../../common/errors';
 import { importResult, type ImportResult, type ImportRowResult } from '../../common/import-result';
 import { toGlobalId } from '../../common/global-id';
 import { paginate, SortDirection, type ConnectionResult, type PageArgs, type SortKey } from '../../common/pagination';
@@ -129,12 +129,19 @@ export class CustomerService {
     });
   }
 
+  /** An upsert never fails because a concurrent upsert of the same email won the race: it then updates. */
   async upsertByEmail(input: CustomerFieldsInput & { email: string }): Promise<{ customer: Customer; created: boolean }> {
     // Emails are stored trimmed and lower-case; SQLite compares case-sensitively, so look up the same form.
-    const existing = await this.ds.getRepository(Customer).findOne({ where: { email: input.email.trim().toLowerCase() }, withDeleted: false });
+    const find = () => this.ds.getRepository(Customer).findOne({ where: { email: input.email.trim().toLowerCase() }, withDeleted: false });
+    const existing = await find();
     if (existing) return { customer: await this.update(existing.id, input), created: false };
-    if (!input.name) input.name = input.email.split('@')[0];
-    return { customer: await this.create(input as CreateCustomerInput), created: true };
+    try {
+      return { customer: await this.create({ ...input, name: input.name ?? input.email.split('@')[0] } as CreateCustomerInput), created: true };
+    } catch (e) {
+      const winner = e instanceof AppError && e.code === ErrorCode.CONFLICT ? await find() : null;
+      if (!winner) throw e; // e.g. a deleted customer still holds the email
+      return { customer: await this.update(winner.id, input), created: false };
+    }
   }
 
   async softDelete(id: number): Promise<Customer> {

@@ -59,6 +59,19 @@ export class FeedbackService {
     );
   }
 
+  /**
+   * Feedback that may need the care team, newest first: since `since`, unsatisfied (score <= 3) or with a
+   * comment (words can be angry under five stars). At most `limit` rows, so the inbox's cost is bounded.
+   */
+  async inboxCandidates(since: Date, limit: number): Promise<Feedback[]> {
+    const rows = await this.ds.query(
+      `SELECT ${this.columns} FROM feedback f WHERE f.deleted_at IS NULL AND f.created_at >= ? AND (f.score <= 3 OR f.comment IS NOT NULL) ` +
+        `ORDER BY f.created_at DESC, f.id DESC LIMIT ${Math.floor(limit)}`,
+      [this.dialect.date(since)],
+    );
+    return rows.map(this.hydrate);
+  }
+
   async byIds(ids: readonly number[]): Promise<Feedback[]> {
     const w = inList('f.id', ids);
     return (await this.ds.query(`SELECT ${this.columns} FROM feedback f WHERE ${w.sql}`, w.params)).map(this.hydrate);

@@ -3,7 +3,9 @@ import { notFound } from '../../common/errors';
 import { toGlobalId } from '../../common/global-id';
 import { fromCents } from '../../common/money';
 import { hydrator, inList } from '../../common/sql';
+import { dialectOf } from '../../db/dialect';
 import { initials } from '../auth/guards';
+import { AnalystMasking, type QuasiIdentifier } from '../auth/masking';
 import { Customer } from '../customer/customer.entity';
 
 /** Where a section's SQL runs: the DataSource for exports, the erasure's transaction for erasing. */
@@ -12,7 +14,8 @@ type Sql = Pick<EntityManager, 'query'>;
 /** Extra tables holding a customer's data (e.g. care records) register an exporter and an eraser here. */
 export interface PersonalDataSection {
   name: string;
-  export(sql: Sql, customerId: number): Promise<unknown>;
+  /** `masked`: the caller is an ANALYST; free text and personal values are masked as the graph masks them. */
+  export(sql: Sql, customerId: number, masked: boolean): Promise<unknown>;
   erase?(sql: Sql, customerId: number): Promise<void>;
 }
 
@@ -20,7 +23,7 @@ export interface PersonalDataSection {
 export class PrivacyService {
   private readonly sections: PersonalDataSection[] = [];
   private readonly hydrate;
-  constructor(private readonly ds: DataSource) {
+  constructor(private readonly ds: DataSource, private readonly masking: AnalystMasking = new AnalystMasking()) {
     this.hydrate = hydrator(ds, Customer);
   }
 
@@ -50,11 +53,14 @@ export class PrivacyService {
     }
     const feedback = await this.ds.query('SELECT f.id, f.score, f.issue, f.comment, f.channel, f.created_at FROM feedback f WHERE f.customer_id = ? ORDER BY f.created_at', [customerId]);
     const mask = <T>(v: T) => (maskPersonal ? null : v);
+    // The graph's masks for quasi-identifiers (one policy: src/modules/auth/masking.ts).
+    const q = (v: unknown, field: QuasiIdentifier) => (maskPersonal ? this.masking.quasi(field, v) : v);
     const out: Record<string, unknown> = {
       customer: {
         id: toGlobalId('Customer', c.id), name: maskPersonal ? initials(c.name) : c.name, email: mask(c.email), phone: mask(c.phone),
-        gender: c.gender, birthDate: mask(c.birthDate), address: mask(c.address), city: c.city, country: c.country, annualIncome: c.annualIncome,
-        emailOptIn: c.emailOptIn, smsOptIn: c.smsOptIn, tags: c.tags, createdAt: c.createdAt, updatedAt: c.updatedAt, deletedAt: c.deletedAt, erasedAt: c.erasedAt,
+        gender: q(c.gender, 'gender'), birthDate: mask(c.birthDate), age: q(c.age, 'age'), address: mask(c.address),
+        city: q(c.city, 'city'), country: q(c.country, 'country'), annualIncome: q(c.annualIncome, 'annualIncome'),
+        emailOptIn: c.emailOptIn, smsOptIn: c.smsOptIn, tags: q(c.tags, 'tags'), createdAt: c.createdAt, updatedAt: c.updatedAt, deletedAt: c.deletedAt, erasedAt: c.erasedAt,
       },
       purchases: purchases.map((p: Record<string, unknown>) => ({
         id: toGlobalId('Purchase', Number(p.id)), purchasedAt: p.purchased_at, channel: p.channel, status: p.status, total: fromCents(p.total_cents as number),
@@ -65,13 +71,13 @@ export class PrivacyService {
         id: toGlobalId('Feedback', Number(f.id)), score: Number(f.score), issue: f.issue, comment: maskPersonal ? null : f.comment, channel: f.channel, createdAt: f.created_at,
       })),
     };
-    for (const s of this.sections) out[s.name] = await s.export(this.ds, customerId);
+    for (const s of this.sections) out[s.name] = await s.export(this.ds, customerId, maskPersonal);
     return out;
   }
 
   /** Irreversible: personal fields anonymised, free text removed; purchases stay for analytics. */
   async erase(customerId: number): Promise<Customer> {
-    return this.ds.transaction(async (m) => {
+    const erased = await this.ds.transaction(async (m) => {
       const repo = m.getRepository(Customer);
       const c = await repo.findOne({ where: { id: customerId }, withDeleted: true });
       if (!c) throw notFound('Customer', toGlobalId('Customer', customerId));
@@ -85,5 +91,9 @@ export class PrivacyService {
       for (const s of this.sections) await s.erase?.(m, customerId);
       return repo.findOneOrFail({ where: { id: customerId }, withDeleted: true });
     });
+    // SQLite: secure_delete zeroed the old values in the database file; the write-ahead log still holds the
+    // pages as they were until a checkpoint copies them back and the log is truncated.
+    if (dialectOf(this.ds).kind === 'sqlite') await this.ds.query('PRAGMA wal_checkpoint(TRUNCATE)');
+    return erased;
   }
 }

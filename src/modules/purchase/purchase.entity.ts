@@ -28,6 +28,7 @@ registerEnumType(SalesChannel, { name: 'SalesChannel' });
 @Entity('purchases')
 @Index('idx_purchases_customer_date', ['customerId', 'purchasedAt'])
 @Index('idx_purchases_date', ['purchasedAt'])
+@Index('uq_purchases_customer_idempotency_key', ['customerId', 'idempotencyKey'], { unique: true })
 export class Purchase implements Node {
   @PrimaryGeneratedColumn()
   id!: number;
@@ -84,10 +85,13 @@ export class Purchase implements Node {
   @Column({ type: 'int', nullable: true })
   couponId!: number | null;
 
-  @Field(() => String, { nullable: true, description: 'Client-chosen key: a retried create returns the first purchase.' })
-  @Index('uq_purchases_idempotency_key', { unique: true })
+  @Field(() => String, { nullable: true, description: 'Client-chosen key, unique per customer: a retried create with the same request returns the first purchase; a different request with it is IDEMPOTENCY_KEY_REUSED.' })
   @Column({ type: 'varchar', length: 100, nullable: true })
   idempotencyKey!: string | null;
+
+  /** SHA-256 of the request that created the purchase with an idempotency key (its customer, lines, channel, ...). */
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  idempotencyFingerprint!: string | null;
 
   @Field()
   @CreateDateColumn()

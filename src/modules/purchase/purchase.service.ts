@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AppError, badInput, ErrorCode, notFound } from '../../common/errors';
 import { expectGlobalId, toGlobalId } from '../../common/global-id';
@@ -117,16 +118,17 @@ export class PurchaseService {
   }
 
   /**
-   * Creates a purchase and its lines in one transaction with totals computed here. With an idempotency key,
-   * a retry (even a concurrent one) returns the purchase the first call made.
+   * Creates a purchase and its lines in one transaction with totals computed here. With an idempotency key
+   * (scoped to the customer), a retry of the same request (even a concurrent one) returns the purchase the first
+   * call made; the same key with a different request is IDEMPOTENCY_KEY_REUSED, and nothing is written.
    */
   async create(input: CreatePurchaseInput, now = new Date()): Promise<Purchase> {
     const customerId = expectGlobalId(input.customerId, 'Customer', 'customerId');
     const lineProducts = input.lines.map((l, i) => expectGlobalId(l.productId, 'Product', `lines[${i}].productId`));
-    if (input.idempotencyKey) {
-      const existing = await this.byIdempotencyKey(input.idempotencyKey);
-      if (existing) return existing;
-    }
+    const fingerprint = input.idempotencyKey ? requestFingerprint(customerId, lineProducts, input) : null;
+    const replay = () => (input.idempotencyKey ? this.byIdempotencyKey(customerId, input.idempotencyKey, fingerprint!) : Promise.resolve(null));
+    const earlier = await replay();
+    if (earlier) return earlier;
     const purchasedAt = input.purchasedAt ?? now;
     if (Number.isNaN(purchasedAt.getTime())) throw badInput('purchasedAt is not a valid date-time');
     if (purchasedAt.getTime() > now.getTime() + 5 * 60_000) throw badInput('purchasedAt must not be in the future');
@@ -155,6 +157,7 @@ export class PurchaseService {
           m.getRepository(Purchase).create({
             customerId, purchasedAt, channel: input.channel, status, couponId: coupon?.couponId ?? null,
             subtotalCents: subtotal, discountCents: discount, totalCents: subtotal - discount, idempotencyKey: input.idempotencyKey ?? null,
+            idempotencyFingerprint: fingerprint,
           }),
         );
         if (coupon) await this.coupons!.redeem(m, coupon.couponId, purchase.id, purchasedAt);
@@ -166,16 +169,25 @@ export class PurchaseService {
     } catch (e) {
       // A concurrent call with the same key won the race: answer with its purchase.
       if (input.idempotencyKey && isUniqueViolation(e)) {
-        const existing = await this.byIdempotencyKey(input.idempotencyKey);
+        const existing = await replay();
         if (existing) return existing;
       }
       throw e;
     }
   }
 
-  private async byIdempotencyKey(key: string): Promise<Purchase | null> {
-    const rows = await this.ds.query(`SELECT ${this.columns} FROM purchases p WHERE p.idempotency_key = ?`, [key]);
-    return rows.length ? this.hydrate(rows[0]) : null;
+  /** The purchase made earlier with this customer's key, if the request was the same; a different one is refused. */
+  private async byIdempotencyKey(customerId: number, key: string, fingerprint: string): Promise<Purchase | null> {
+    const rows = await this.ds.query(`SELECT ${this.columns} FROM purchases p WHERE p.customer_id = ? AND p.idempotency_key = ?`, [customerId, key]);
+    if (!rows.length) return null;
+    const earlier: Purchase = this.hydrate(rows[0]);
+    // Purchases from before fingerprints were kept (null) are taken as the same request.
+    if (earlier.idempotencyFingerprint && earlier.idempotencyFingerprint !== fingerprint) {
+      throw new AppError(ErrorCode.IDEMPOTENCY_KEY_REUSED,
+        `idempotencyKey "${key}" was already used for a different purchase of this customer (${toGlobalId('Purchase', earlier.id)}): send a new key for a new purchase`,
+        { purchaseId: toGlobalId('Purchase', earlier.id) });
+    }
+    return earlier;
   }
 
   async setStatus(id: number, status: PurchaseStatus, manager?: EntityManager): Promise<Purchase> {
@@ -256,4 +268,16 @@ export class PurchaseService {
     }
     return importResult(results);
   }
+}
+
+/**
+ * What makes two creates "the same request" for an idempotency key: the customer, the lines (product,
+ * quantity, price given), channel, status, time given and coupon; a field left out counts as left out.
+ */
+function requestFingerprint(customerId: number, productIds: number[], input: CreatePurchaseInput): string {
+  const canonical = JSON.stringify([
+    customerId, input.channel, input.status ?? null, input.purchasedAt ? input.purchasedAt.toISOString() : null, input.couponCode ?? null,
+    input.lines.map((l, i) => [productIds[i], l.quantity, l.unitPrice ?? null]),
+  ]);
+  return createHash('sha256').update(canonical).digest('hex');
 }

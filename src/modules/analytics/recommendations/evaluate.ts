@@ -1,117 +1,132 @@
-import { recommendProducts, type BoughtItem, type ProductSpace, type RecommendOptions } from './recommend';
+import { mineAssociationRules } from '../rules/association-rules';
+import { fitCollaborative, type CollaborativeOptions, type InteractionRows } from './collaborative';
+import { productModel, recommendHybrid, RECOMMENDATION_STRATEGIES, type ProductModel, type RecommendationStrategy } from './hybrid';
+import { holdOut, scoreRankings, type HoldOutOptions, type PurchaseBasket, type RankingScores } from './offline-evaluation';
+import { buildProductSpace, type BoughtItem, type CoPurchaseRule, type ProductFeatures } from './recommend';
 
-const DAY_MS = 86_400_000;
+/** The co-purchase rules the live content recommender is boosted with (AnalyticsService.coPurchase). */
+export const CO_PURCHASE_RULES = { minSupport: 0.001, minConfidence: 0.05, minLift: 1, maxLength: 2 } as const;
 
-export interface HitRate {
-  /** Customers evaluated: at least two distinct purchase days and a new catalogue product on the last. */
-  customers: number;
-  hits: number;
-  /** hits / customers; null when no customer could be evaluated. */
-  hitRate: number | null;
+export interface EvaluationOptions extends HoldOutOptions {
+  /** List length; default 10. */
+  k?: number;
+  strategies?: readonly RecommendationStrategy[];
+  /** Options of the collaborative models (same as the live fit by default). */
+  collaborative?: Omit<CollaborativeOptions, 'strategy'>;
+  /** HYBRID's content weight (default: the model's, defaultContentWeight). */
+  contentWeight?: number;
 }
 
-export type HitRateOptions = Omit<RecommendOptions, 'asOf' | 'limit' | 'excludePurchased'>;
+export interface StrategyEvaluation extends RankingScores {
+  strategy: RecommendationStrategy;
+  /** hitRate / popularity's hitRate on the same cases; null when popularity hit nothing. */
+  hitRateVsPopularity: number | null;
+  /** Milliseconds to fit the strategy's model on the training purchases (0 for none). */
+  fitMs: number;
+}
 
-interface Split {
-  training: BoughtItem[];
-  /** Products of the last purchase day that are in the catalogue and were not bought before. */
-  targets: Set<number>;
-  /** When the held-out purchase happened, the recommendations' asOf; null for a single purchase day. */
-  asOf: number | null;
+export interface RecommenderEvaluation {
+  protocol: HoldOutOptions['protocol'];
+  seed: number;
+  k: number;
+  /** Customers evaluated, and how many could have been. */
+  cases: number;
+  eligible: number;
+  catalogueSize: number;
+  trainingPurchases: number;
+  strategies: StrategyEvaluation[];
+}
+
+/** One row per customer: the distinct items (dense indices of `indexOf`) of their purchases. */
+export function interactionRows(purchases: ReadonlyArray<PurchaseBasket>, indexOf: ReadonlyMap<number, number>): InteractionRows {
+  const byCustomer = new Map<number, Set<number>>();
+  for (const p of purchases) {
+    let set = byCustomer.get(p.customerId);
+    if (!set) byCustomer.set(p.customerId, (set = new Set()));
+    for (const id of p.productIds) {
+      const i = indexOf.get(id);
+      if (i !== undefined) set.add(i);
+    }
+  }
+  const starts = new Int32Array(byCustomer.size + 1);
+  let size = 0;
+  for (const set of byCustomer.values()) size += set.size;
+  const items = new Int32Array(size);
+  let r = 0;
+  let p = 0;
+  for (const set of byCustomer.values()) {
+    for (const i of set) items[p++] = i;
+    starts[++r] = p;
+  }
+  return { items, starts, itemCount: indexOf.size };
 }
 
 /**
- * Leave-last-day-out hit rate of recommendProducts: for each customer with purchases on at least two
- * distinct UTC days, the items of the last day are held out and the customer is a hit when one of them
- * is in the top k recommended from the earlier items. Held-out products already bought earlier cannot be
- * recommended (already-bought items are excluded), so they do not count as targets, and a customer left
- * without targets is not evaluated.
+ * Holds purchases out (options.protocol, seeded), fits every strategy on what is left and scores the top-k
+ * lists of each on the same cases: hit rate, NDCG and catalogue coverage, with POPULARITY as the baseline.
  */
-export function hitRateAtK<K>(
-  histories: ReadonlyMap<K, ReadonlyArray<BoughtItem>>,
-  space: ProductSpace,
-  k: number,
-  options: HitRateOptions = {},
-): HitRate {
-  checkK(k);
-  let customers = 0;
-  let hits = 0;
-  for (const split of splits(histories, space)) {
-    if (split.targets.size === 0 || split.asOf === null) continue;
-    customers++;
-    const top = recommendProducts(space, split.training, { ...options, asOf: split.asOf, limit: k, excludePurchased: true });
-    if (top.some((r) => split.targets.has(r.productId))) hits++;
-  }
-  return { customers, hits, hitRate: customers > 0 ? hits / customers : null };
-}
+export function evaluateRecommenders(
+  purchases: ReadonlyArray<PurchaseBasket>,
+  catalogue: ReadonlyArray<ProductFeatures>,
+  options: EvaluationOptions,
+): RecommenderEvaluation {
+  const { k = 10, strategies = RECOMMENDATION_STRATEGIES } = options;
+  if (!Number.isInteger(k) || k < 1 || k > 100) throw new RangeError(`k must be an integer from 1 to 100, got ${k}`);
+  for (const s of strategies) if (!RECOMMENDATION_STRATEGIES.includes(s)) throw new RangeError(`unknown strategy ${String(s)}`);
+  const space = buildProductSpace(catalogue);
+  const productIds = Array.from(space.productIds);
+  const indexOf = new Map(productIds.map((id, i) => [id, i]));
+  const split = holdOut(purchases.map((p) => ({ ...p, productIds: p.productIds.filter((id) => indexOf.has(id)) })), options);
+  const rows = interactionRows(split.training, indexOf);
 
-/**
- * The most-popular baseline on the same customers and hold-out: recommend the k catalogue products with
- * the largest quantity bought over all training items (every purchase but the held-out last days) that
- * the customer has not bought yet; ties go to the lower product id.
- */
-export function popularityHitRateAtK<K>(
-  histories: ReadonlyMap<K, ReadonlyArray<BoughtItem>>,
-  space: ProductSpace,
-  k: number,
-): HitRate {
-  checkK(k);
-  const all = splits(histories, space);
-  const quantity = new Map<number, number>();
-  for (const { training } of all) {
-    for (const item of training) {
-      if (space.rowOf.has(item.productId)) quantity.set(item.productId, (quantity.get(item.productId) ?? 0) + item.quantity);
+  const models = new Map<string, { model: ProductModel; fitMs: number }>();
+  const modelOf = (strategy: 'EASE' | 'ITEM_KNN') => {
+    let m = models.get(strategy);
+    if (!m) {
+      const started = performance.now();
+      const model = productModel(fitCollaborative(rows, { ...options.collaborative, strategy }), productIds);
+      m = { model, fitMs: performance.now() - started };
+      models.set(strategy, m);
     }
-  }
-  const ranking = [...quantity.keys()].sort((a, b) => (quantity.get(b) as number) - (quantity.get(a) as number) || a - b);
+    return m;
+  };
+  let coPurchase: Map<number, CoPurchaseRule[]> | null = null;
+  let coPurchaseMs = 0;
+  const coPurchaseOf = () => {
+    if (coPurchase) return coPurchase;
+    const started = performance.now();
+    const baskets = split.training.map((p) => Int32Array.from(p.productIds, (id) => indexOf.get(id)!));
+    coPurchase = new Map();
+    for (const r of mineAssociationRules(baskets, productIds.length, { ...CO_PURCHASE_RULES, maxRules: 200_000 }).rules) {
+      const a = productIds[r.antecedent[0]];
+      const list = coPurchase.get(a) ?? [];
+      list.push({ productId: productIds[r.consequent[0]], lift: r.lift });
+      coPurchase.set(a, list);
+    }
+    coPurchaseMs = performance.now() - started;
+    return coPurchase;
+  };
 
-  let customers = 0;
-  let hits = 0;
-  for (const { training, targets } of all) {
-    if (targets.size === 0) continue;
-    customers++;
-    const bought = new Set(training.map((item) => item.productId));
-    let shown = 0;
-    for (const productId of ranking) {
-      if (shown === k) break;
-      if (bought.has(productId)) continue;
-      shown++;
-      if (targets.has(productId)) {
-        hits++;
-        break;
-      }
-    }
-  }
-  return { customers, hits, hitRate: customers > 0 ? hits / customers : null };
-}
-
-/** One split per customer; customers with a single purchase day keep everything as training. */
-function splits<K>(histories: ReadonlyMap<K, ReadonlyArray<BoughtItem>>, space: ProductSpace): Split[] {
-  const result: Split[] = [];
-  for (const items of histories.values()) {
-    let lastDay = -Infinity;
-    let firstDay = Infinity;
-    for (const item of items) {
-      if (!Number.isFinite(item.at)) throw new TypeError(`purchase of product ${item.productId} has no finite at`);
-      const day = Math.floor(item.at / DAY_MS);
-      lastDay = Math.max(lastDay, day);
-      firstDay = Math.min(firstDay, day);
-    }
-    if (!(firstDay < lastDay)) {
-      result.push({ training: [...items], targets: new Set(), asOf: null });
-      continue;
-    }
-    const training = items.filter((item) => Math.floor(item.at / DAY_MS) < lastDay);
-    const heldOut = items.filter((item) => Math.floor(item.at / DAY_MS) === lastDay);
-    const before = new Set(training.map((item) => item.productId));
-    const targets = new Set(
-      heldOut.map((item) => item.productId).filter((id) => space.rowOf.has(id) && !before.has(id)),
+  const histories: BoughtItem[][] = split.cases.map((c) => c.history.flatMap((p) => p.productIds.map((productId) => ({ productId, quantity: 1, at: p.at }))));
+  const rank = (strategy: RecommendationStrategy): { lists: number[][]; fitMs: number } => {
+    const collaborative = strategy === 'ITEM_KNN' ? modelOf('ITEM_KNN') : strategy === 'CONTENT' ? null : modelOf('EASE');
+    const boost = strategy === 'CONTENT' || strategy === 'HYBRID' ? coPurchaseOf() : undefined;
+    const lists = split.cases.map((c, i) =>
+      recommendHybrid(space, collaborative?.model ?? null, histories[i], { asOf: c.asOf, limit: k, strategy, coPurchase: boost, contentWeight: options.contentWeight }).map((r) => r.productId),
     );
-    result.push({ training, targets, asOf: Math.min(...heldOut.map((item) => item.at)) });
-  }
-  return result;
-}
+    return { lists, fitMs: (strategy === 'POPULARITY' ? 0 : collaborative?.fitMs ?? 0) + (boost ? coPurchaseMs : 0) };
+  };
 
-function checkK(k: number): void {
-  if (!Number.isInteger(k) || k < 1) throw new RangeError(`k must be a positive integer, got ${k}`);
+  const popularity = scoreRankings(rank('POPULARITY').lists, split.cases, k, productIds.length);
+  const results = strategies.map((strategy) => {
+    const { lists, fitMs } = strategy === 'POPULARITY' ? { lists: null, fitMs: 0 } : rank(strategy);
+    const scores = lists ? scoreRankings(lists, split.cases, k, productIds.length) : popularity;
+    return {
+      strategy, ...scores, hitRateVsPopularity: popularity.hitRate > 0 ? scores.hitRate / popularity.hitRate : null, fitMs: Math.round(fitMs),
+    };
+  });
+  return {
+    protocol: options.protocol, seed: options.seed, k, cases: split.cases.length, eligible: split.eligible, catalogueSize: productIds.length,
+    trainingPurchases: split.training.length, strategies: results,
+  };
 }

@@ -48,6 +48,8 @@ export interface Recommendation {
   becauseOf: number | null;
   /** The bought product whose association rule boosted this one ("often bought with Y"). */
   boostedBy: number | null;
+  /** The content score (cosine, boosted by co-purchase rules) when a bonus was blended in. */
+  contentScore?: number;
 }
 
 export interface CoPurchaseRule {
@@ -64,6 +66,14 @@ export interface RecommendOptions {
   /** Association rules keyed by antecedent product id: consequents and their lift. */
   coPurchase?: ReadonlyMap<number, ReadonlyArray<CoPurchaseRule>>;
   productName?: (id: number) => string;
+  /** Only products passing this test are recommended (the hybrid asks content for never-bought products). */
+  include?: (productId: number) => boolean;
+  /**
+   * Blending (the hybrid): products rank by contentWeight x score + bonus(product), and that is their score;
+   * `contentScore` keeps the content part. Default: weight 1, no bonus.
+   */
+  contentWeight?: number;
+  bonus?: (productId: number) => number;
 }
 
 export function buildProductSpace(
@@ -179,6 +189,9 @@ export function recommendProducts(
     halfLifeDays = 180,
     coPurchase,
     productName = (id: number) => `product ${id}`,
+    include,
+    contentWeight = 1,
+    bonus,
   } = options;
   if (!Number.isFinite(asOf)) throw new TypeError('options.asOf must be a finite epoch time in ms');
   if (!Number.isInteger(limit) || limit < 0) throw new RangeError(`options.limit must be an integer >= 0, got ${limit}`);
@@ -233,14 +246,17 @@ export function recommendProducts(
   const topRows = new Int32Array(limit);
   const topScores = new Float64Array(limit);
   const topCosines = new Float64Array(limit);
+  const topContent = new Float64Array(limit);
   let size = 0;
   const ids = space.productIds;
   for (let row = 0; row < n; row++) {
     if (excludePurchased && boughtWeight[row] > 0) continue;
+    if (include && !include(space.productIds[row])) continue;
     let dot = 0;
     for (let p = rowStart[row]; p < rowStart[row + 1]; p++) dot += profile[columns[p]] * weights[p];
     const cosine = dot * inverseNorm;
-    const score = lift[row] > 1 ? 1 - (1 - cosine) / lift[row] : cosine;
+    const content = lift[row] > 1 ? 1 - (1 - cosine) / lift[row] : cosine;
+    const score = bonus ? contentWeight * content + bonus(ids[row]) : content;
     if (score <= 0) continue;
     if (size === limit && !ranksBefore(score, ids[row], topScores[size - 1], ids[topRows[size - 1]])) continue;
     let slot = size < limit ? size++ : size - 1;
@@ -248,11 +264,13 @@ export function recommendProducts(
       topRows[slot] = topRows[slot - 1];
       topScores[slot] = topScores[slot - 1];
       topCosines[slot] = topCosines[slot - 1];
+      topContent[slot] = topContent[slot - 1];
       slot--;
     }
     topRows[slot] = row;
     topScores[slot] = score;
     topCosines[slot] = cosine;
+    topContent[slot] = content;
   }
 
   const recommendations: Recommendation[] = [];
@@ -261,12 +279,12 @@ export function recommendProducts(
     const becauseOf = mostSimilarBought(space, row, boughtRows, boughtWeight);
     const booster = lift[row] > 1 ? boostedBy[row] : null;
     // The reason names whichever of similarity and the rule's boost contributes more to the score.
-    const boostWins = booster !== null && topScores[k] - topCosines[k] > topCosines[k];
+    const boostWins = booster !== null && topContent[k] - topCosines[k] > topCosines[k];
     const reason =
       boostWins || becauseOf === null
         ? `Often bought with ${productName(booster as number)}`
         : `Like ${productName(becauseOf)} you bought`;
-    recommendations.push({ productId: ids[row], score: topScores[k], reason, becauseOf, boostedBy: booster });
+    recommendations.push({ productId: ids[row], score: topScores[k], reason, becauseOf, boostedBy: booster, ...(bonus ? { contentScore: topContent[k] } : {}) });
   }
   return recommendations;
 }

@@ -182,7 +182,7 @@ describe('mineAssociationRules against brute force', () => {
     return () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
   }
 
-  function expectSameAsBruteForce(baskets: number[][], itemCount: number, options: Required<RuleMiningOptions>) {
+  function expectSameAsBruteForce(baskets: number[][], itemCount: number, options: Required<Omit<RuleMiningOptions, 'maxItemsets' | 'maxRules'>>) {
     const expected = bruteForce(baskets, options.minSupport, options.minConfidence, options.maxLength);
     const actual = mineAssociationRules(baskets, itemCount, options);
     expect(actual.itemsetCount).toBe(expected.itemsetCount);

@@ -1,3 +1,4 @@
+import { openCursor, sealCursor } from '../../../common/cursor-seal';
 import type { DataSource } from 'typeorm';
 import { badInput } from '../../../common/errors';
 import { ConnectionResult, DEFAULT_PAGE, SortDirection, type PageArgs, type PageInfo } from '../../../common/pagination';
@@ -48,11 +49,11 @@ interface Cursor {
   id: number;
 }
 
-const encodeCursor = (c: Cursor) => Buffer.from(JSON.stringify([c.at.toISOString(), KIND_OF_RANK.get(c.rank), c.id])).toString('base64url');
+const encodeCursor = (c: Cursor) => sealCursor([c.at.toISOString(), KIND_OF_RANK.get(c.rank), c.id]);
 
 function decodeCursor(cursor: string, argName: string): Cursor {
   try {
-    const [at, kind, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    const [at, kind, id] = openCursor(cursor) as [unknown, unknown, number];
     const rank = SOURCES[kind as TimelineKind]?.rank;
     if (typeof at === 'string' && !Number.isNaN(Date.parse(at)) && rank && Number.isInteger(id)) return { at: new Date(at), rank, id };
   } catch {
