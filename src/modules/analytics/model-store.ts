@@ -278,7 +278,6 @@ export class ModelStore {
     now: number,
     share: boolean,
   ): Promise<StoredModel<T>> {
-    const repo = this.ds.getRepository(AnalyticsModel);
     const started = performance.now();
     const { value, asOf } = await fit();
     const fitMs = Math.round(performance.now() - started);
@@ -288,26 +287,40 @@ export class ModelStore {
     };
     const payload = JSON.stringify(value);
     // Default models are shared through the database (in parts when large); variants stay in this process.
-    if (share && payload.length <= SHARED_MAX_CHARS) {
-      const row = { modelKey: key, kind, customersAtFit: version.customers, purchasesAtFit: version.purchases, asOf, fittedAt: stored.fittedAt, fitMs };
-      if (payload.length <= PART_CHARS) {
-        await repo.upsert({ ...row, payload }, ['modelKey']);
-        await this.ds.getRepository(AnalyticsModelPart).delete({ modelKey: key });
-      } else {
-        const token = randomUUID();
-        const chunks = splitText(payload, PART_CHARS);
-        await this.ds.transaction(async (m) => {
-          const parts = m.getRepository(AnalyticsModelPart);
-          for (let i = 0; i < chunks.length; i += 50) {
-            await parts.insert(chunks.slice(i, i + 50).map((text, j) => ({ token, part: i + j, modelKey: key, payload: text })));
-          }
-          await m.getRepository(AnalyticsModel).upsert({ ...row, payload: `@parts:${token}:${chunks.length}` }, ['modelKey']);
-          await m.createQueryBuilder().delete().from(AnalyticsModelPart).where('model_key = :key AND token <> :token', { key, token }).execute();
-        });
-      }
-    }
+    if (share && payload.length <= SHARED_MAX_CHARS) await this.serialized(() => this.write(key, kind, version, stored, payload));
     this.remember(key, stored, payload.length);
     return stored;
+  }
+
+  /**
+   * One model write at a time per process: on SQLite every query shares one connection, so two fits finishing
+   * together (a page asking for lifetime and recommendations) would open a transaction inside the other's.
+   */
+  private serialized<R>(work: () => Promise<R>): Promise<R> {
+    const run = this.writes.then(work, work);
+    this.writes = run.catch(() => undefined);
+    return run;
+  }
+
+  private writes: Promise<unknown> = Promise.resolve();
+
+  private async write<T>(key: string, kind: string, version: DataVersion, stored: StoredModel<T>, payload: string): Promise<void> {
+    const row = { modelKey: key, kind, customersAtFit: version.customers, purchasesAtFit: version.purchases, asOf: stored.asOf, fittedAt: stored.fittedAt, fitMs: stored.fitMs };
+    if (payload.length <= PART_CHARS) {
+      await this.ds.getRepository(AnalyticsModel).upsert({ ...row, payload }, ['modelKey']);
+      await this.ds.getRepository(AnalyticsModelPart).delete({ modelKey: key });
+      return;
+    }
+    const token = randomUUID();
+    const chunks = splitText(payload, PART_CHARS);
+    await this.ds.transaction(async (m) => {
+      const parts = m.getRepository(AnalyticsModelPart);
+      for (let i = 0; i < chunks.length; i += 50) {
+        await parts.insert(chunks.slice(i, i + 50).map((text, j) => ({ token, part: i + j, modelKey: key, payload: text })));
+      }
+      await m.getRepository(AnalyticsModel).upsert({ ...row, payload: `@parts:${token}:${chunks.length}` }, ['modelKey']);
+      await m.createQueryBuilder().delete().from(AnalyticsModelPart).where('model_key = :key AND token <> :token', { key, token }).execute();
+    });
   }
 
   /** A stored payload, joined from its parts when it has them; null when they are gone (replaced). */
