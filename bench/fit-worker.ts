@@ -10,7 +10,7 @@ import { createDataSource } from '../ormconfig';
 import { parseDatabaseUrl } from '../src/config';
 import { AnalyticsData } from '../src/modules/analytics/analytics.data';
 import { basketArrays, DEFAULT_SEED, DEFAULT_SEGMENT_FEATURES, segmentMatrix } from '../src/modules/analytics/analytics.service';
-import { FIT_JOBS } from '../src/modules/analytics/fits';
+import { DEFAULT_PURCHASE_MODEL, FIT_JOBS } from '../src/modules/analytics/fits';
 import { fitRfmModel } from '../src/modules/analytics/rfm/rfm';
 import { fitValueTiers } from '../src/modules/analytics/value/value';
 
@@ -72,7 +72,7 @@ async function rfmJob(data: AnalyticsData, out: FitOutcome, asOf: number): Promi
   out.fitMs = out.steps[0].ms + out.steps[1].ms;
 }
 
-/** The server's lifetime job: spend per customer and day, BG/NBD + Gamma-Gamma in weeks, the at-risk ranking. */
+/** The server's lifetime job: spend per customer and day, the default purchase model + Gamma-Gamma in weeks, the at-risk ranking. */
 async function lifetimeJob(data: AnalyticsData, out: FitOutcome, asOf: number): Promise<void> {
   const points = await data.dailySpend(null, new Date(asOf));
   const job = {
@@ -84,9 +84,9 @@ async function lifetimeJob(data: AnalyticsData, out: FitOutcome, asOf: number): 
   out.rows = points.length;
   gc();
   out.rssBeforeFitMb = rssMb();
-  const fit = timed(out.steps, 'lifetime job (summaries, BG/NBD, Gamma-Gamma, at-risk ranking)', () => FIT_JOBS.lifetime(job));
+  const fit = timed(out.steps, `lifetime job (summaries, ${DEFAULT_PURCHASE_MODEL}, Gamma-Gamma, at-risk ranking)`, () => FIT_JOBS.lifetime(job));
   out.fitMs = out.steps[0].ms;
-  out.detail = { customers: fit.subjects, repeatCustomers: fit.repeatCustomers, bgNbd: fit.bg, bgConverged: fit.bgConverged, gammaGamma: fit.gg, ggConverged: fit.ggConverged };
+  out.detail = { customers: fit.subjects, repeatCustomers: fit.repeatCustomers, model: fit.model, params: fit.fit?.params, converged: fit.converged, gammaGamma: fit.gg, ggConverged: fit.ggConverged };
 }
 
 /** The server's rule fits: the dashboard's (support 0.01) and the recommendations' co-purchase pairs (0.001). */

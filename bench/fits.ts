@@ -7,7 +7,7 @@ export const FIT_JOBS = ['kmeans', 'rfm', 'lifetime', 'rules'] as const;
 export const FIT_LABELS: Record<string, string> = {
   kmeans: 'K-means segments (k 4, 10 restarts)',
   rfm: 'RFM quintiles',
-  lifetime: 'BG/NBD + Gamma-Gamma',
+  lifetime: 'Pareto/NBD (default purchase model) + Gamma-Gamma',
   rules: 'Association rules',
 };
 

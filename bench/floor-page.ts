@@ -8,10 +8,11 @@
 import type { Pool, RowDataPacket } from 'mysql2/promise';
 import { cutoffOf, DAY_MS } from '../src/modules/analytics/analytics.data';
 import { forecastSeries, monthlySeries } from '../src/modules/analytics/forecast/forecast';
+import { modelSpendForecast } from '../src/modules/analytics/forecast/spend-model';
 import { fitRecommender, mineRules, orNull, weeklySummaries, WEEK_DAYS, type LifetimeFit, type RecommenderFit } from '../src/modules/analytics/fits';
 import { decodeCollaborative } from '../src/modules/analytics/recommendations/collaborative';
 import { productModel, recommendHybrid, type ProductModel } from '../src/modules/analytics/recommendations/hybrid';
-import { bgNbdExpectedPurchases, bgNbdProbabilityAlive, customerLifetimeValue, type CustomerSummary } from '../src/modules/analytics/lifetime';
+import { customerLifetimeValue, expectedPurchases, probabilityAlive, type CustomerSummary } from '../src/modules/analytics/lifetime';
 import { buildProductSpace, type ProductSpace } from '../src/modules/analytics/recommendations/recommend';
 import { scoreRfm, type RfmModel } from '../src/modules/analytics/rfm/rfm';
 import { assignSegment, type Segment, type SegmentModel } from '../src/modules/analytics/segments/segments';
@@ -22,7 +23,7 @@ import { purchaseFrequency, valueTier, type ValueTierModel } from '../src/module
 const STALE_AFTER = 0.02;
 const LIVE_MODEL_TTL_MS = 6 * 3600_000;
 const POPULATION_KEY = 'population:live';
-const LIFETIME_KEY = 'lifetime:live';
+const LIFETIME_KEY = 'lifetime:PARETO_NBD:live';
 const SEGMENTS_KEY = 'segments:4:age,annualIncome,purchaseFrequency:42:10';
 const CO_PURCHASE_KEY = 'rules:PRODUCT:0.001:0.05:1:2:live';
 const CO_PURCHASE_OPTIONS = { minSupport: 0.001, minConfidence: 0.05, minLift: 1, maxLength: 2 };
@@ -309,10 +310,10 @@ function rfmOf(c: RowDataPacket, pop: PopulationModel, now: Date) {
 }
 
 function lifetimeOf(summary: CustomerSummary | undefined, fit: LifetimeFit) {
-  if (!summary || !fit.bg) return null;
-  const bg = fit.bg;
-  const alive = bgNbdProbabilityAlive(bg, summary);
-  const expected = orNull(() => bgNbdExpectedPurchases(bg, LIFETIME_HORIZON_DAYS / WEEK_DAYS, summary));
+  if (!summary || !fit.fit) return null;
+  const bg = fit.fit;
+  const alive = probabilityAlive(bg, summary);
+  const expected = orNull(() => expectedPurchases(bg, LIFETIME_HORIZON_DAYS / WEEK_DAYS, summary));
   const gg = fit.gg;
   const clv = gg && expected != null ? orNull(() => customerLifetimeValue(bg, gg, summary, { horizonDays: LIFETIME_HORIZON_DAYS, timeUnitDays: WEEK_DAYS })) : null;
   return { probabilityAlive: alive, expectedPurchases: expected, clv, churnRisk: 1 - alive };
@@ -325,12 +326,22 @@ function segmentOf(c: RowDataPacket, m: Model<SegmentsModel>) {
   return { id, label: result.segments[id].label };
 }
 
-function forecastOf(points: RowDataPacket[], firstAt: number | null, asOf: Date) {
+/** As Customer.forecast without interval fields: the history's line, and the months from the purchase model (no simulation). */
+function forecastOf(points: RowDataPacket[], firstAt: number | null, asOf: Date, summary: CustomerSummary | undefined, life: Model<LifetimeFit>) {
   const series = monthlySeries(points.map((p) => ({ at: Date.parse(`${String(p.m)}-15T00:00:00Z`), amount: Number(p.cents) / 100 })), {
     asOf: asOf.getTime(), months: FORECAST_HISTORY_MONTHS, startAt: firstAt ?? undefined,
   });
   const f = forecastSeries(series, FORECAST_MONTHS);
-  return { months: f.months.map((m) => ({ month: m.month, spend: m.value })), trend: f.trend, r2: f.r2, insufficientHistory: f.insufficientHistory };
+  let months = f.months.map((m) => ({ month: m.month, spend: m.value }));
+  let insufficientHistory = f.insufficientHistory;
+  const fit = life.value.fit;
+  if (fit && summary) {
+    const gg = life.value.gg && life.value.gg.q > 1 ? life.value.gg : null;
+    const m = modelSpendForecast(fit, gg, summary, { asOf: life.asOf.getTime(), months: FORECAST_MONTHS, timeUnitDays: WEEK_DAYS, seed: 0, draws: 0, fallbackOrderValue: 0 });
+    months = m.months.map((x) => ({ month: x.month, spend: x.value }));
+    insufficientHistory = summary.frequency === 0;
+  }
+  return { months, trend: f.trend, r2: f.r2, insufficientHistory };
 }
 
 function recommendationsOf(history: RowDataPacket[], catalogue: Catalogue, model: ProductModel, coPurchase: CoPurchase, asOf: Date) {
@@ -400,7 +411,7 @@ export async function customerPage(pool: Pool, models: PageModels, first: number
     rfm: rfmOf(c, a.pop.value, now),
     lifetime: lifetimeOf(a.summaries.get(c.id), a.lifetime.value),
     segment: segmentOf(c, a.segments),
-    forecast: forecastOf(monthlyOf.get(c.id) ?? [], time(c.first_purchase_at), minute),
+    forecast: forecastOf(monthlyOf.get(c.id) ?? [], time(c.first_purchase_at), minute, a.summaries.get(c.id), a.lifetime),
     recommendations: recommendationsOf(historyOf.get(c.id) ?? [], a.catalogue, a.recommender, a.coPurchase, minute),
     purchases: { nodes: p.get(c.id) ?? [] },
   }));

@@ -96,6 +96,10 @@ const commands: Record<string, Command> = {
     const { runSeed } = await import('./db/seed/seed.command');
     return runSeed(args, option);
   },
+  async holdout(args) {
+    const { runHoldout } = await import('./modules/analytics/holdout.command');
+    return runHoldout(args, option);
+  },
   async import(args) {
     const { runImport } = await import('./db/import/import.command');
     return runImport(args, option);

@@ -249,6 +249,18 @@ export class AnalyticsData {
     return rows.map((r) => ({ at: Date.parse(`${String(r.m)}-15T00:00:00Z`), units: Number(r.units) }));
   }
 
+  /** Units per product (or category) and month over [from, asOf's cutoff), one GROUP BY for the whole catalogue (demand backtest). */
+  async monthlyUnitsByItem(level: 'PRODUCT' | 'CATEGORY', from: Date, asOf: Date): Promise<{ item: string; at: number; units: number }[]> {
+    const month = this.dialect.month('p.purchased_at');
+    const item = level === 'PRODUCT' ? 'l.product_id' : 'pr.category';
+    const rows: Record<string, unknown>[] = await this.ds.query(
+      `SELECT ${item} AS k, ${month} AS m, SUM(l.quantity) AS units FROM purchase_lines l JOIN purchases p ON p.id = l.purchase_id ` +
+        `${level === 'CATEGORY' ? 'JOIN products pr ON pr.id = l.product_id ' : ''}WHERE ${this.completed()} AND p.purchased_at >= ? AND p.purchased_at < ? GROUP BY ${item}, ${month}`,
+      [this.dialect.date(from), this.dialect.date(cutoffOf(asOf))],
+    );
+    return rows.map((r) => ({ item: String(r.k), at: Date.parse(`${String(r.m)}-15T00:00:00Z`), units: Number(r.units) }));
+  }
+
   /** Units sold per month of each product (a page of products: one statement). */
   async monthlyUnitsByProduct(productIds: readonly number[], asOf: Date, months: number): Promise<{ productId: number; at: number; units: number }[]> {
     const month = this.dialect.month('p.purchased_at');

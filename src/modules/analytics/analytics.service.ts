@@ -9,15 +9,17 @@ import { Product } from '../catalog/product.entity';
 import type { Customer } from '../customer/customer.entity';
 import { AnalyticsData, DAY_MS, type PopulationRow, type SpendPoint } from './analytics.data';
 import type {
-  AssociationRules, CustomerLifetime, CustomerRfm, CustomerSatisfaction, CustomerSegment, CustomerValue, DemandForecast, LifetimeModel,
-  NextBestAction, PainPoint, ProductRecommendation, SatisfactionPeriod, Segmentation, SpendForecast,
+  AssociationRules, CustomerLifetime, DemandForecastBacktest, CustomerRfm, CustomerSatisfaction, CustomerSegment, CustomerValue, DemandForecast, LifetimeModel, LifetimeValidation,
+  NextBestAction, PainPoint, ProductRecommendation, SatisfactionPeriod, Segmentation, SpendForecast, SpendForecastBacktest,
 } from './analytics.types';
-import { RecommendationSourceEnum, RuleItemLevel, SegmentFeature, ValueTierEnum } from './analytics.types';
-import { forecastSeries, monthlySeries } from './forecast/forecast';
-import { bgNbdExpectedPurchases, bgNbdProbabilityAlive, customerLifetimeValue, gammaGammaExpectedValue, type CustomerSummary } from './lifetime';
+import { DemandForecastMethodEnum, LifetimeModelKind, RecommendationSourceEnum, RuleItemLevel, SegmentFeature, SpendForecastMethod, ValueTierEnum } from './analytics.types';
+import { forecastSeries, linearForecastInterval, monthlySeries } from './forecast/forecast';
+import { modelSpendForecast, monthsAfter } from './forecast/spend-model';
+import { customerLifetimeValue, expectedPurchases, gammaGammaExpectedValue, probabilityAlive, PURCHASE_MODEL_KINDS, type CustomerSummary, type PurchaseModelKind } from './lifetime';
 import { FitPool } from './fit-pool';
 import { DEFAULT_ANALYTIC_LIMITS, RULES_MAX_ITEMSETS, RULES_MAX_RULES, RULES_MIN_SUPPORT_COUNT, type AnalyticLimits } from './limits';
-import { orNull, weeklySummaries, WEEK_DAYS, type EvaluationJob, type LifetimeFit, type RecommenderFit } from './fits';
+import { DEFAULT_PURCHASE_MODEL, orNull, weeklySummaries, WEEK_DAYS, type EvaluationJob, type FitJobs, type HoldoutResult, type LifetimeFit, type RecommenderFit } from './fits';
+import { demandBacktest, type SpendBacktest } from './forecast/backtest';
 import { ModelStore, type DataVersion } from './model-store';
 import { buildProductSpace, type ProductSpace } from './recommendations/recommend';
 import { decodeCollaborative, type CollaborativeStrategy } from './recommendations/collaborative';
@@ -147,6 +149,15 @@ export function basketArrays(rows: readonly { purchaseId: number; item: string |
   return { items, starts: Int32Array.from(starts), names };
 }
 
+/** Simulated futures behind a forecast's 80 % interval (about 1 ms a customer for 3 months); none when no interval is asked for. */
+const FORECAST_DRAWS = 1000;
+
+/** Mean spend of the months with spend (the order value of last resort, when nobody has repeated yet). */
+function averageOrderValue(points: SpendPoint[]): number {
+  const paid = points.filter((p) => p.cents > 0);
+  return paid.length ? paid.reduce((sum, p) => sum + p.cents, 0) / 100 / paid.length : 0;
+}
+
 /** Loads what the analytic fields need (in batches), fits population models once, calls the pure maths. */
 export class AnalyticsService {
   readonly data: AnalyticsData;
@@ -224,8 +235,10 @@ export class AnalyticsService {
     });
   }
 
-  lifetime(version: DataVersion, asOf: Date | null, force = false, caller?: number) {
-    return this.store.get<LifetimeFit>(`lifetime:${this.asOfKey(asOf)}`, 'lifetime', version, { ...this.modelOpts(asOf, force), variant: asOf != null, caller }, async () => {
+  /** A purchase model (default: DEFAULT_PURCHASE_MODEL) + Gamma-Gamma, fitted on every customer as of a date. */
+  lifetime(version: DataVersion, asOf: Date | null, force = false, caller?: number, model: PurchaseModelKind = DEFAULT_PURCHASE_MODEL) {
+    const variant = asOf != null || model !== DEFAULT_PURCHASE_MODEL;
+    return this.store.get<LifetimeFit>(`lifetime:${model}:${this.asOfKey(asOf)}`, 'lifetime', version, { ...this.modelOpts(asOf, force), variant, caller }, async () => {
       const at = asOf ?? new Date();
       const points = await this.data.dailySpend(null, at);
       const job = {
@@ -233,6 +246,7 @@ export class AnalyticsService {
         ats: Float64Array.from(points, (p) => p.at),
         cents: Float64Array.from(points, (p) => p.cents),
         asOf: at.getTime(),
+        model,
       };
       return {
         value: await this.fits.run('lifetime', job, [job.customerIds.buffer, job.ats.buffer, job.cents.buffer] as ArrayBuffer[]),
@@ -242,14 +256,124 @@ export class AnalyticsService {
   }
 
   /**
+   * Holdout validation of every purchase model: fit each on the purchases up to calibrationEnd, predict every
+   * customer's purchase days up to holdoutEnd, compare (lifetime/holdout.ts). A variant: kept in this process and
+   * charged to its caller, fitted on the worker within the fit budget.
+   */
+  holdout(version: DataVersion, calibrationEnd: Date, holdoutEnd: Date, caller?: number) {
+    return this.splitJob('holdout', version, calibrationEnd, holdoutEnd, caller);
+  }
+
+  /** Backtest of the per-customer spend forecasts on a calibration / holdout split: the same split and caching as holdout(). */
+  backtest(version: DataVersion, calibrationEnd: Date, holdoutEnd: Date, caller?: number) {
+    return this.splitJob('backtest', version, calibrationEnd, holdoutEnd, caller);
+  }
+
+  private splitJob<J extends 'holdout' | 'backtest'>(job: J, version: DataVersion, calibrationEnd: Date, holdoutEnd: Date, caller?: number) {
+    const [cal, hold] = [this.asOfKey(calibrationEnd), this.asOfKey(holdoutEnd)];
+    if (!(hold > cal)) throw badInput(`holdoutEnd (${hold}) must be a later day than calibrationEnd (${cal})`, { argument: 'holdoutEnd' });
+    type Result = ReturnType<FitJobs[J]>;
+    return this.store.get<Result>(`${job}:${cal}:${hold}`, job, version, { live: false, variant: true, caller }, async () => {
+      const points = await this.data.dailySpend(null, holdoutEnd);
+      const input = {
+        customerIds: Float64Array.from(points, (p) => p.customerId),
+        ats: Float64Array.from(points, (p) => p.at),
+        cents: Float64Array.from(points, (p) => p.cents),
+        calibrationEnd: calibrationEnd.getTime(),
+        holdoutEnd: holdoutEnd.getTime(),
+        models: [...PURCHASE_MODEL_KINDS],
+      };
+      try {
+        const value = (await this.fits.run(job, input, [input.customerIds.buffer, input.ats.buffer, input.cents.buffer] as ArrayBuffer[])) as Result;
+        return { value, asOf: holdoutEnd };
+      } catch (e) {
+        // Nobody bought in the calibration period, or nothing to fit on.
+        if (e instanceof RangeError) throw badInput(`cannot validate on this split: ${e.message}`, { argument: 'calibrationEnd' });
+        throw e;
+      }
+    });
+  }
+
+  /**
+   * demandForecast's linear trend against naive and seasonal-naive on a calibration / holdout split: one GROUP BY over
+   * the window, no fit; kept like a variant model (per process, charged to its caller) since the window can be long.
+   */
+  async demandBacktest(version: DataVersion, calibrationEnd: Date, holdoutEnd: Date, level: RuleItemLevel, caller?: number): Promise<DemandForecastBacktest> {
+    const [cal, hold] = [this.asOfKey(calibrationEnd), this.asOfKey(holdoutEnd)];
+    if (!(hold > cal)) throw badInput(`holdoutEnd (${hold}) must be a later day than calibrationEnd (${cal})`, { argument: 'holdoutEnd' });
+    const m = await this.store.get<DemandForecastBacktest>(`demand:${level}:${cal}:${hold}`, 'demand', version, { live: false, variant: true, caller }, async () => {
+      const next = new Date(Math.floor(calibrationEnd.getTime() / DAY_MS) * DAY_MS + DAY_MS);
+      const from = new Date(Date.UTC(next.getUTCFullYear(), next.getUTCMonth() - 24, 1));
+      const bySubject = new Map<string, { at: number; amount: number }[]>();
+      for (const r of await this.data.monthlyUnitsByItem(level, from, holdoutEnd)) {
+        const list = bySubject.get(r.item) ?? [];
+        list.push({ at: r.at, amount: r.units });
+        bySubject.set(r.item, list);
+      }
+      let b;
+      try {
+        b = demandBacktest([...bySubject.values()].map((points) => ({ points })), calibrationEnd.getTime(), holdoutEnd.getTime());
+      } catch (e) {
+        if (e instanceof RangeError) throw badInput(e.message, { argument: 'holdoutEnd' });
+        throw e;
+      }
+      const value: DemandForecastBacktest = {
+        calibrationEnd: cal, holdoutEnd: hold, level, subjects: b.subjects, holdoutMonths: b.holdoutMonths,
+        methods: b.rows.map((r) => ({
+          method: r.method as DemandForecastMethodEnum, rootMeanSquaredError: r.rootMeanSquaredError, meanAbsoluteError: r.meanAbsoluteError, spearman: r.spearman,
+          predictedUnits: r.predictedTotal, actualUnits: r.actualTotal, soldForecastAtZero: r.positiveForecastAtZero,
+        })),
+      };
+      return { value, asOf: holdoutEnd };
+    });
+    return m.value;
+  }
+
+  spendBacktestResult(calibrationEnd: Date, holdoutEnd: Date, r: SpendBacktest): SpendForecastBacktest {
+    const buyers = r.rows[0]?.actualPositive ?? 0;
+    return {
+      calibrationEnd: this.asOfKey(calibrationEnd), holdoutEnd: this.asOfKey(holdoutEnd), customers: r.customers, holdoutWeeks: r.holdoutWeeks,
+      holdoutMonths: r.holdoutMonths, holdoutBuyers: buyers, actualSpend: r.rows[0]?.actualTotal ?? 0,
+      defaultMethod: SpendForecastMethod.PURCHASE_MODEL, defaultModel: DEFAULT_PURCHASE_MODEL as LifetimeModelKind,
+      methods: r.rows.map((row) => ({
+        method: row.method as SpendForecastMethod, model: row.model as LifetimeModelKind | null,
+        rootMeanSquaredError: row.rootMeanSquaredError, meanAbsoluteError: row.meanAbsoluteError, spearman: row.spearman,
+        predictedSpend: row.predictedTotal, actualSpend: row.actualTotal, buyersForecastAtZero: row.positiveForecastAtZero,
+        shareOfBuyersForecastAtZero: row.actualPositive ? row.positiveForecastAtZero / row.actualPositive : 0,
+      })),
+    };
+  }
+
+  lifetimeValidationResult(calibrationEnd: Date, holdoutEnd: Date, r: HoldoutResult): LifetimeValidation {
+    return {
+      calibrationEnd: this.asOfKey(calibrationEnd), holdoutEnd: this.asOfKey(holdoutEnd), holdoutWeeks: r.holdoutWeeks, customers: r.customers,
+      actualPurchases: r.actualPurchases, best: r.best as LifetimeModelKind, defaultModel: DEFAULT_PURCHASE_MODEL as LifetimeModelKind,
+      models: r.models.map((m) => {
+        const bg = m.fit.kind !== 'PARETO_NBD' ? m.fit.params : null;
+        const pareto = m.fit.kind === 'PARETO_NBD' ? m.fit.params : null;
+        return {
+          model: m.model as LifetimeModelKind, r: m.fit.params.r, alpha: m.fit.params.alpha, a: bg?.a ?? null, b: bg?.b ?? null, s: pareto?.s ?? null, beta: pareto?.beta ?? null,
+          logLikelihood: m.logLikelihood, converged: m.converged, predictedPurchases: m.predictedPurchases, actualPurchases: m.actualPurchases,
+          meanAbsoluteError: m.meanAbsoluteError, rootMeanSquaredError: m.rootMeanSquaredError, byFrequency: m.byFrequency,
+        };
+      }),
+    };
+  }
+
+  /**
    * Churn risk (1 - P(alive)) of every customer with a lifetime estimate, computed once per fitted lifetime
    * model: the BI summary and campaign audiences each used to recompute it for the whole population per request.
    */
   async churnByCustomer(life: { value: LifetimeFit; asOf: Date }): Promise<ReadonlyMap<number, number>> {
     if (this.churnCache?.model === life.value) return this.churnCache.map;
-    const bg = life.value.bg;
+    const fit = life.value.fit;
     const map = new Map<number, number>();
-    if (bg) for (const s of this.summaries(await this.data.dailySpend(null, life.asOf), life.asOf)) map.set(Number(s.customerId), 1 - bgNbdProbabilityAlive(bg, s));
+    if (fit) {
+      for (const s of this.summaries(await this.data.dailySpend(null, life.asOf), life.asOf)) {
+        const alive = orNull(() => probabilityAlive(fit, s));
+        if (alive != null) map.set(Number(s.customerId), 1 - alive);
+      }
+    }
     this.churnCache = { model: life.value, map };
     return map;
   }
@@ -457,28 +581,71 @@ export class AnalyticsService {
     return { id, label: model.result.segments[id].label, asOf };
   }
 
-  lifetimeOf(summary: CustomerSummary | undefined, fit: LifetimeFit, horizonDays: number, asOf: Date): CustomerLifetime | null {
-    if (!summary || !fit.bg) return null;
-    const alive = bgNbdProbabilityAlive(fit.bg, summary);
-    const expected = orNull(() => bgNbdExpectedPurchases(fit.bg!, horizonDays / WEEK_DAYS, summary));
-    const aov = fit.gg ? gammaGammaExpectedValue(fit.gg, summary) : null;
-    const clv = fit.gg && expected != null ? orNull(() => customerLifetimeValue(fit.bg!, fit.gg!, summary, { horizonDays, timeUnitDays: WEEK_DAYS })) : null;
-    return { probabilityAlive: alive, churnRisk: 1 - alive, expectedPurchases: expected, expectedOrderValue: aov, clv, horizonDays, asOf };
+  lifetimeOf(summary: CustomerSummary | undefined, life: LifetimeFit, horizonDays: number, asOf: Date): CustomerLifetime | null {
+    const fit = life.fit;
+    if (!summary || !fit) return null;
+    const alive = orNull(() => probabilityAlive(fit, summary));
+    if (alive == null) return null;
+    const expected = orNull(() => expectedPurchases(fit, horizonDays / WEEK_DAYS, summary));
+    const aov = life.gg ? gammaGammaExpectedValue(life.gg, summary) : null;
+    const clv = life.gg && expected != null ? orNull(() => customerLifetimeValue(fit, life.gg!, summary, { horizonDays, timeUnitDays: WEEK_DAYS })) : null;
+    return { model: life.model as LifetimeModelKind, probabilityAlive: alive, churnRisk: 1 - alive, expectedPurchases: expected, expectedOrderValue: aov, clv, horizonDays, asOf };
   }
 
   satisfactionOf(rows: FeedbackRow[], asOf: Date): CustomerSatisfaction {
     return { ...summarizeFeedback(rows), asOf };
   }
 
+  /** The linear trend through the monthly history (the LINEAR_TREND method, and the history fields of every forecast). */
   forecastOf(points: SpendPoint[], firstAt: number | null, asOf: Date, horizonMonths: number, historyMonths: number): SpendForecast {
     const series = monthlySeries(points.map((p) => ({ at: p.at, amount: p.cents / 100 })), {
       asOf: asOf.getTime(), months: historyMonths, startAt: firstAt ?? undefined,
     });
     const f = forecastSeries(series, horizonMonths);
+    const interval = linearForecastInterval(f);
     return {
-      months: f.months.map((m) => ({ month: m.month, spend: m.value })),
+      method: SpendForecastMethod.LINEAR_TREND, model: null,
+      months: f.months.map((m, h) => ({ month: m.month, spend: m.value, low: interval?.[h].low ?? null, high: interval?.[h].high ?? null })),
+      total: f.months.reduce((sum, m) => sum + m.value, 0), totalLow: null, totalHigh: null, expectedPurchases: null, expectedOrderValue: null, probabilityAlive: null,
       history: f.history.map((m) => ({ month: m.month, spend: m.value })),
       slope: f.slope, intercept: f.intercept, r2: f.r2, trend: f.trend, insufficientHistory: f.insufficientHistory, asOf,
+    };
+  }
+
+  /**
+   * PURCHASE_MODEL: expected purchases per month after the lifetime model's asOf x Gamma-Gamma's expected order value,
+   * with a simulated 80 % interval (forecast/spend-model.ts). Falls back to the linear trend when the model is not fitted.
+   */
+  modelForecastOf(
+    points: SpendPoint[], firstAt: number | null, summary: CustomerSummary | undefined, life: { value: LifetimeFit; asOf: Date },
+    customerId: number, horizonMonths: number, historyMonths: number, withInterval = true,
+  ): SpendForecast {
+    const linear = this.forecastOf(points, firstAt, life.asOf, horizonMonths, historyMonths);
+    const fit = life.value.fit;
+    if (!fit) return linear;
+    const base = { ...linear, method: SpendForecastMethod.PURCHASE_MODEL, model: life.value.model as LifetimeModelKind, asOf: life.asOf };
+    if (!summary) {
+      // Never bought (as of the model): the purchase models describe customers from their first purchase on.
+      const { labels } = monthsAfter(life.asOf.getTime(), horizonMonths);
+      return {
+        ...base, months: labels.map((month) => ({ month, spend: 0, low: 0, high: 0 })), total: 0, totalLow: 0, totalHigh: 0,
+        expectedPurchases: 0, expectedOrderValue: null, probabilityAlive: null, insufficientHistory: true,
+      };
+    }
+    let f;
+    try {
+      const gg = life.value.gg && life.value.gg.q > 1 ? life.value.gg : null;
+      f = modelSpendForecast(fit, gg, summary, {
+        asOf: life.asOf.getTime(), months: horizonMonths, timeUnitDays: WEEK_DAYS, seed: DEFAULT_SEED + customerId * 7919, fallbackOrderValue: averageOrderValue(points),
+        draws: withInterval ? FORECAST_DRAWS : 0,
+      });
+    } catch (e) {
+      if (e instanceof RangeError) return linear; // a closed form out of reach for extreme parameters
+      throw e;
+    }
+    return {
+      ...base, months: f.months.map((m) => ({ month: m.month, spend: m.value, low: m.low, high: m.high })), total: f.total, totalLow: f.totalLow, totalHigh: f.totalHigh,
+      expectedPurchases: f.expectedPurchases, expectedOrderValue: f.expectedOrderValue, probabilityAlive: f.probabilityAlive, insufficientHistory: summary.frequency === 0,
     };
   }
 
@@ -541,9 +708,14 @@ export class AnalyticsService {
 
   lifetimeModelResult(m: { value: LifetimeFit; asOf: Date; fittedAt: Date; fitMs: number }): LifetimeModel {
     const f = m.value;
+    const fit = f.fit;
+    const bg = fit && fit.kind !== 'PARETO_NBD' ? fit.params : null;
+    const pareto = fit?.kind === 'PARETO_NBD' ? fit.params : null;
     return {
-      r: f.bg?.r ?? 0, alpha: f.bg?.alpha ?? 0, a: f.bg?.a ?? 0, b: f.bg?.b ?? 0, timeUnit: 'week', subjects: f.subjects,
-      logLikelihood: f.bgLogLikelihood, converged: f.bg != null && f.bgConverged, p: f.gg?.p ?? null, q: f.gg?.q ?? null, v: f.gg?.v ?? null,
+      model: f.model as LifetimeModelKind, isDefault: f.model === DEFAULT_PURCHASE_MODEL,
+      r: fit?.params.r ?? 0, alpha: fit?.params.alpha ?? 0, a: bg?.a ?? null, b: bg?.b ?? null, s: pareto?.s ?? null, beta: pareto?.beta ?? null,
+      timeUnit: 'week', subjects: f.subjects,
+      logLikelihood: f.logLikelihood, converged: fit != null && f.converged, p: f.gg?.p ?? null, q: f.gg?.q ?? null, v: f.gg?.v ?? null,
       repeatCustomers: f.repeatCustomers, gammaGammaConverged: f.gg != null && f.ggConverged, asOf: m.asOf, fittedAt: m.fittedAt, fitMs: m.fitMs,
     };
   }

@@ -175,3 +175,35 @@ function parseMonth(label: string): number {
   if (!match) throw new RangeError(`series month "${label}" is not YYYY-MM`);
   return Number(match[1]) * 12 + Number(match[2]) - 1;
 }
+
+/** z of the 10th / 90th percentiles of a normal: an 80 % interval. */
+const Z80 = 1.2815515655446004;
+
+/**
+ * 80 % prediction interval of each forecast month of a linear-trend forecast: the OLS prediction interval
+ * (normal errors, residual standard deviation s with n − 2 degrees of freedom, ± z s √(1 + 1/n + (x − x̄)²/Sxx)),
+ * or around the mean (n − 1, √(1 + 1/n)) when too short a history was fitted by its mean; clipped at 0.
+ * Null when fewer than 3 months (2 for a mean) leave no spread to estimate.
+ */
+export function linearForecastInterval(f: Forecast): { low: number; high: number }[] | null {
+  const y = f.history.map((m) => m.value);
+  const n = y.length;
+  const byMean = f.insufficientHistory;
+  const dof = n - (byMean ? 1 : 2);
+  if (dof < 1) return null;
+  const xMean = (n - 1) / 2;
+  let sxx = 0;
+  let rss = 0;
+  for (let i = 0; i < n; i++) {
+    sxx += (i - xMean) ** 2;
+    const fitted = f.intercept + f.slope * i;
+    rss += (y[i] - fitted) ** 2;
+  }
+  const s = Math.sqrt(rss / dof);
+  return f.months.map((m, h) => {
+    const x = n - 1 + h + 1;
+    const spread = Z80 * s * Math.sqrt(1 + 1 / n + (byMean || sxx === 0 ? 0 : (x - xMean) ** 2 / sxx));
+    const centre = f.intercept + f.slope * x;
+    return { low: Math.max(0, centre - spread), high: Math.max(0, centre + spread) };
+  });
+}

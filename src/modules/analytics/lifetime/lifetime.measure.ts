@@ -8,8 +8,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { fitBgNbd } from './bg-nbd';
+import { fitMbgNbd } from './mbg-nbd';
+import { fitParetoNbd } from './pareto-nbd';
 import { fitGammaGamma } from './gamma-gamma';
 import { customerLifetimeValue } from './clv';
+import { probabilityAlive } from './models';
 
 const fixtures = path.resolve(process.cwd(), 'test/fixtures/datasets');
 
@@ -90,6 +93,8 @@ const cdnowSpend = readCsv('cdnow_customers_summary_with_transactions.csv').map(
   monetaryValue,
 }));
 console.log(time('BG/NBD, CDNOW 2,357 customers', () => fitBgNbd(cdnow)));
+console.log(time('MBG/NBD, CDNOW 2,357 customers', () => fitMbgNbd(cdnow)));
+console.log(time('Pareto/NBD, CDNOW 2,357 customers', () => fitParetoNbd(cdnow)));
 console.log(time('Gamma-Gamma, CDNOW 946 repeaters', () => fitGammaGamma(cdnowSpend)));
 
 const truth = { r: 0.25, alpha: 30, a: 0.8, b: 2.5, p: 6, q: 4, v: 15 };
@@ -97,9 +102,21 @@ const synthetic = simulate(100_000, truth, 42);
 console.log('synthetic truth', truth, 'repeaters', synthetic.filter((c) => c.frequency > 0).length);
 const bg = time('BG/NBD, synthetic 100,000 customers', () => fitBgNbd(synthetic));
 console.log(bg);
+// As the server fits them: in weeks, from whole days.
+const weeks = synthetic.map((c) => ({ frequency: c.frequency, recency: Math.round(c.recency) / 7, T: Math.round(c.T) / 7 }));
+console.log(time('MBG/NBD, synthetic 100,000 customers (weeks)', () => fitMbgNbd(weeks)));
+const pareto = time('Pareto/NBD, synthetic 100,000 customers (weeks)', () => fitParetoNbd(weeks));
+console.log(pareto);
 const gg = time('Gamma-Gamma, synthetic 100,000 customers', () => fitGammaGamma(synthetic));
 console.log(gg);
 const clv = time('CLV over 365 days, synthetic 100,000 customers', () =>
   synthetic.map((c) => customerLifetimeValue(bg.params, gg.params, c, { horizonDays: 365, timeUnitDays: 1 })),
 );
 console.log('mean CLV', clv.reduce((s, v) => s + v, 0) / clv.length);
+const ggWeeks = fitGammaGamma(synthetic).params;
+time('P(alive) and CLV over 365 days under Pareto/NBD, synthetic 100,000 customers (the at-risk ranking)', () =>
+  weeks.map((c, i) => {
+    const model = { kind: 'PARETO_NBD' as const, params: pareto.params };
+    return probabilityAlive(model, c) * customerLifetimeValue(model, ggWeeks, { ...c, monetaryValue: synthetic[i].monetaryValue }, { horizonDays: 365, timeUnitDays: 7 });
+  }),
+);
