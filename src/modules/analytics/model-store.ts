@@ -332,6 +332,7 @@ export class ModelStore {
     now: number,
     share: boolean,
   ): Promise<StoredModel<T>> {
+    const repo = this.ds.getRepository(AnalyticsModel);
     const started = performance.now();
     const { value, asOf } = await fit();
     const fitMs = Math.round(performance.now() - started);
