@@ -150,9 +150,13 @@ describe('a hostile ANALYST key on the Groceries baskets', () => {
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
     const after = rssMb();
     const db = new Database(join(dir, 'groceries.sqlite'), { readonly: true });
-    const stored = (db.prepare('SELECT COUNT(*) AS n FROM analytics_models').get() as { n: number }).n;
+    const keys = (db.prepare('SELECT model_key AS k FROM analytics_models').all() as { k: string }[]).map((r) => r.k);
+    const stored = keys.length;
     db.close();
-    expect(stored).toBeLessThanOrEqual(5);
+    // Only the default models (population, lifetime, segments, rules, pairs, recommender, basket totals):
+    // none of the 300 variants, none of the refused arguments.
+    expect(stored).toBeLessThanOrEqual(10);
+    expect(keys.filter((k) => /rules:PRODUCT:0\.0[2-9]|9999|0001|2025-02/.test(k))).toEqual([]);
     expect(after).toBeLessThan(RSS_CEILING_MB);
     console.log(JSON.stringify({ rssBeforeMb: Math.round(before), rssAfterMb: Math.round(after), storedModels: stored, refusals }, null, 1));
   }, 180_000);
