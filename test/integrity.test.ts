@@ -81,6 +81,15 @@ describe('text', () => {
     expect(imported.rows[1].error).toMatch(/control characters/);
   });
 
+  test('product attributes (JSON) may hold line breaks but no other control characters', async () => {
+    const ok1 = await t.gql(`mutation($a: JSONObject) { createProduct(input: { sku: "ATTR-1", name: "Wool scarf", category: "textiles", price: 20, attributes: $a }) { id attributes } }`,
+      { a: { care: 'Wash cold.\nDry flat.' } });
+    expect(ok(ok1).createProduct.attributes).toEqual({ care: 'Wash cold.\nDry flat.' });
+    const bad = await t.gql(`mutation($a: JSONObject) { createProduct(input: { sku: "ATTR-2", name: "Scarf", category: "textiles", price: 20, attributes: $a }) { id } }`,
+      { a: { care: 'cut\u0000here' } });
+    expect(code(bad)).toBe('BAD_USER_INPUT');
+  });
+
   test('emoji, Polish and Chinese text round-trip', async () => {
     const name = 'Zażółć gęślą jaźń 张伟 🎉👩‍👩‍👧';
     const c = ok(await t.gql(`mutation($n: String!) { createCustomer(input: { name: $n, city: "Łódź" }) { id name city } }`, { n: name })).createCustomer;

@@ -56,6 +56,8 @@ function jsonDepthAtMost(value: unknown, maxDepth: number): boolean {
 
 /** Free-text fields: they may hold tabs and line breaks (never other control characters). */
 const FREE_TEXT = new Set(['body', 'description', 'comment', 'note', 'address', 'message', 'template']);
+/** JSON values whose strings are all free text (product attributes). */
+const FREE_TEXT_TREES = new Set(['attributes']);
 const CONTROL = /[\u0000-\u001f\u007f]/;
 const CONTROL_IN_TEXT = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 
@@ -65,16 +67,16 @@ const CONTROL_IN_TEXT = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
  * (FREE_TEXT) keeps tabs and line breaks.
  */
 export function controlCharacterPath(value: unknown, path = ''): string | null {
-  const stack: [unknown, string][] = [[value, path]];
+  const stack: [unknown, string, boolean][] = [[value, path, false]];
   while (stack.length) {
-    const [v, at] = stack.pop()!;
+    const [v, at, inFreeTree] = stack.pop()!;
     if (typeof v === 'string') {
       const field = at.replace(/\[\d+\]$/, '').split('.').pop() ?? '';
-      if ((FREE_TEXT.has(field) ? CONTROL_IN_TEXT : CONTROL).test(v)) return at || 'a text argument';
+      if ((inFreeTree || FREE_TEXT.has(field) ? CONTROL_IN_TEXT : CONTROL).test(v)) return at || 'a text argument';
     } else if (Array.isArray(v)) {
-      v.forEach((item, i) => stack.push([item, `${at}[${i}]`]));
+      v.forEach((item, i) => stack.push([item, `${at}[${i}]`, inFreeTree]));
     } else if (v !== null && typeof v === 'object' && !(v instanceof Date)) {
-      for (const [k, child] of Object.entries(v)) stack.push([child, at ? `${at}.${k}` : k]);
+      for (const [k, child] of Object.entries(v)) stack.push([child, at ? `${at}.${k}` : k, inFreeTree || FREE_TEXT_TREES.has(k)]);
     }
   }
   return null;
