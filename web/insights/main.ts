@@ -89,6 +89,7 @@ async function route() {
     if (mine !== generation) return;
     main.replaceChildren(root);
     main.dataset.state = 'ready';
+    main.dataset.hash = location.hash;
     main.dataset.ms = String(Math.round(performance.now() - started));
     window.dispatchEvent(new Event('resize'));
   } catch (e) {

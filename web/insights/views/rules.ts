@@ -3,10 +3,11 @@ import { chartCard, el, emptyState, fmt, table } from '../charts';
 import { RULES, type Rule, type RuleArgs } from '../operations';
 
 /** The API's bounds: maxLength 2..10, a rule seen in >= 5 baskets; 150 rules keep the query under the default MAX_COST. */
+// step 0: any value (a fixed step would make the browser refuse thresholds such as 0.005).
 const FIELDS: { name: keyof RuleArgs; label: string; min: number; max: number; step: number; fallback: number }[] = [
-  { name: 'minSupport', label: 'min support', min: 0.0001, max: 1, step: 0.0005, fallback: 0.005 },
-  { name: 'minConfidence', label: 'min confidence', min: 0, max: 1, step: 0.05, fallback: 0.2 },
-  { name: 'minLift', label: 'min lift', min: 0, max: 1000, step: 0.1, fallback: 1 },
+  { name: 'minSupport', label: 'min support', min: 0.0001, max: 1, step: 0, fallback: 0.005 },
+  { name: 'minConfidence', label: 'min confidence', min: 0, max: 1, step: 0, fallback: 0.2 },
+  { name: 'minLift', label: 'min lift', min: 0, max: 1000, step: 0, fallback: 1 },
   { name: 'maxLength', label: 'max items', min: 2, max: 10, step: 1, fallback: 3 },
   { name: 'first', label: 'rules shown', min: 1, max: 150, step: 1, fallback: 100 },
 ];
@@ -21,7 +22,7 @@ export async function rules(root: HTMLElement, params: URLSearchParams, go: (par
   }
   const form = el('form', { class: 'controls' });
   for (const f of FIELDS) {
-    form.append(el('label', {}, `${f.label} `, el('input', { name: f.name, type: 'number', min: String(f.min), max: String(f.max), step: String(f.step), value: String(args[f.name]) })));
+    form.append(el('label', {}, `${f.label} `, el('input', { name: f.name, type: 'number', min: String(f.min), max: String(f.max), step: f.step ? String(f.step) : 'any', value: String(args[f.name]) })));
   }
   const level = el('select', { name: 'level' }, el('option', { value: 'PRODUCT' }, 'products'), el('option', { value: 'CATEGORY' }, 'categories'));
   level.value = args.level;
