@@ -83,7 +83,8 @@ export async function segments(root: HTMLElement, params: URLSearchParams, go: (
   root.append(layout);
   chartCard(layout, 'segments-scatter', `K-means segments (k = ${k})`, {
     tooltip: { trigger: 'item', formatter: (p: { seriesName: string; name: string; value: number[] }) => `${p.name}<br/>${p.seriesName}<br/>${FEATURES[x].label}: ${fmt.num(p.value[0])}<br/>${FEATURES[y].label}: ${fmt.num(p.value[1])}` },
-    legend: { type: 'scroll', top: 4, left: 8, right: 8 },
+    // The segment names are in the table beside; the legend keeps to their numbers (a click hides a segment).
+    legend: { top: 4, left: 8, formatter: (name: string) => (name === 'centroids' ? name : `segment ${name.split(':')[0]}`) },
     grid: { left: 72, right: 24, top: 56, bottom: 48 },
     xAxis: { type: 'value', name: FEATURES[x].label, nameLocation: 'middle', nameGap: 28, scale: true },
     yAxis: { type: 'value', name: FEATURES[y].label, nameLocation: 'middle', nameGap: 52, scale: true },
