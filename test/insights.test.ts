@@ -368,6 +368,35 @@ suite('insights page in Chromium', () => {
     }
   });
 
+  test('an empty company: every view says there is nothing yet, without an error', async () => {
+    const emptyDir = mkdtempSync(join(tmpdir(), 'caregraph-insights-empty-'));
+    const env = { NODE_ENV: 'development', SEED_DEMO: 'false', DATABASE_URL: `sqlite:${join(emptyDir, 'caregraph.sqlite')}` };
+    const empty = await startServer(env, /CareGraph insights \(charts\): \S+\/insights/);
+    const p = await watchedContext(`http://127.0.0.1:${empty.port}`);
+    try {
+      const made = spawnSync(process.execPath, ['dist/src/cli.js', 'apikey', 'create', '--role', 'ADMIN', '--name', 'empty'], { cwd: root, env: { ...process.env, ...env }, encoding: 'utf8' });
+      const key = /cg_\S+/.exec(made.stdout)?.[0];
+      expect(key).toBeDefined();
+      const pg = await p.context.newPage();
+      await pg.goto(`http://127.0.0.1:${empty.port}/insights#/overview`);
+      await pg.fill('input[name=apiKey]', key!);
+      await pg.click('.key-form button[type=submit]');
+      for (const view of ['overview', 'segments', 'rfm', 'lifetime', 'rules', 'forecast', 'satisfaction', 'customer']) {
+        await pg.goto(`http://127.0.0.1:${empty.port}/insights#/${view}`);
+        await pg.waitForSelector(`main[data-view="${view}"][data-state="ready"], main[data-state="error"]`, { timeout: 30_000 });
+        expect([view, await pg.$eval('main', (m) => m.getAttribute('data-state'))]).toEqual([view, 'ready']);
+        expect([view, await pg.$$eval('[data-empty], .empty, [data-error]', (e) => e.length > 0)]).toEqual([view, true]);
+        await pg.screenshot({ path: join(out, `empty-${view}.png`) });
+      }
+      expect(p.errors).toEqual([]);
+      expect(p.outside).toEqual([]);
+    } finally {
+      await p.context.close();
+      await stopServer(empty);
+      rmSync(emptyDir, { recursive: true, force: true });
+    }
+  });
+
   test('every view was drawn within 3 s of navigation on the demo company (warm models)', () => {
     expect(Object.keys(timings).length).toBeGreaterThanOrEqual(8);
     for (const [view, ms] of Object.entries(timings)) expect([view, ms < 3000]).toEqual([view, true]);

@@ -312,8 +312,10 @@ export class AnalyticsQueryResolver {
 async function customerGroups(groupBy: SummaryGroupBy, ctx: Context, population?: Awaited<ReturnType<AnalyticsService['data']['population']>>): Promise<Map<number, string>> {
   const a = ctx.services.analytics;
   const rows = population ?? (await a.data.population(null));
-  const version = await ctx.loaders.analytics.version();
   const out = new Map<number, string>();
+  // No customers, no groups: and no population model to fit (value tiers and quintiles need at least one customer).
+  if (!rows.length && groupBy !== SummaryGroupBy.MONTH && groupBy !== SummaryGroupBy.CHANNEL) return out;
+  const version = await ctx.loaders.analytics.version();
   if (groupBy === SummaryGroupBy.SEGMENT) {
     const seg = await a.defaultSegments(version);
     for (const r of rows) {

@@ -42,6 +42,7 @@ export async function rules(root: HTMLElement, params: URLSearchParams, go: (par
     throw e;
   }
   const rs = data.rules;
+  if (!data.transactionCount) return emptyState(root, 'No purchases yet: association rules are mined from baskets.');
   root.append(el('p', { class: 'note' }, `${fmt.int(data.totalCount)} rules pass the thresholds over ${fmt.int(data.transactionCount)} baskets (${fmt.int(data.itemsetCount)} frequent itemsets); the ${rs.length} of highest lift are shown.`));
   if (!rs.length) return emptyState(root, 'No rule passes these thresholds: lower min support or min confidence.');
   const maxLift = Math.max(...rs.map((r) => r.lift));

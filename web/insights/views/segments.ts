@@ -40,8 +40,10 @@ export async function segments(root: HTMLElement, params: URLSearchParams, go: (
     select('x', x, featureOptions, (v) => change({ x: v })),
     select('y', y, featureOptions, (v) => change({ y: v }))));
 
-  const [{ segments: seg }, sample] = await Promise.all([gql(SEGMENTS, { k, features: preset }), customerSample(auth.key())]);
-  if (!seg.segments.length) return emptyState(root, 'No customers to segment yet.');
+  const [fit, sample] = await Promise.all([gql(SEGMENTS, { k, features: preset }).catch((e: unknown) => e as Error), customerSample(auth.key())]);
+  if (sample.total < k) return emptyState(root, `K-means with k = ${k} needs at least ${k} customers; there ${sample.total === 1 ? 'is 1' : `are ${sample.total}`}.`);
+  if (fit instanceof Error) throw fit;
+  const seg = fit.segments;
   const order = seg.features;
   const centroidOf = (s: (typeof seg.segments)[number], f: SegmentFeature) => s.centroid.find((c) => c.feature === FEATURES[f].name)?.value ?? s.centroid[order.indexOf(FEATURES[f].name)]?.value ?? 0;
 
