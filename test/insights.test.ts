@@ -108,7 +108,7 @@ async function open(page: Page, origin: string, hash: string, label = hash): Pro
 }
 
 type Series = { type: string; name?: string; data: any[] }; // eslint-disable-line @typescript-eslint/no-explicit-any
-const charts = (page: Page): Promise<Record<string, Series[]>> => page.evaluate(() => (window as any).caregraphInsights.charts()); // eslint-disable-line @typescript-eslint/no-explicit-any
+const charts = (page: Page): Promise<Record<string, Series[]>> => page.evaluate(() => (globalThis as any).caregraphInsights.charts()); // eslint-disable-line @typescript-eslint/no-explicit-any
 const tableRows = (page: Page, name: string) => page.$$eval(`[data-table="${name}"] tbody tr`, (rows) => rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent ?? '')));
 const valueOf = (d: any) => (d && typeof d === 'object' && 'value' in d ? d.value : d); // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -284,8 +284,8 @@ suite('insights page in Chromium', () => {
   test('Forecast: history and forecast points of a category and of a customer', async () => {
     await open(page, origin(), 'forecast');
     const c = await charts(page);
-    const target = await page.$eval('select[name=target]', (s) => (s as HTMLSelectElement).value);
-    const customerId = await page.$eval('select[name=customer]', (s) => (s as HTMLSelectElement).value);
+    const target = await page.$eval('select[name=target]', (s) => (s as unknown as { value: string }).value);
+    const customerId = await page.$eval('select[name=customer]', (s) => (s as unknown as { value: string }).value);
     const d = await gql(`query($c: String, $id: ID!) { demandForecast(category: $c, horizonMonths: 6) { history { spend } months { spend } } customer(id: $id) { forecast(horizonMonths: 6) { history { spend } months { spend } } } }`, { c: target.replace(/^category:/, ''), id: customerId });
     expect(c['demand-forecast'][0].data).toEqual(d.demandForecast.history.map((m: { spend: number }) => m.spend));
     expect(c['demand-forecast'][1].data.filter((v: number | null) => v != null)).toHaveLength(d.demandForecast.months.length + 1);
@@ -344,7 +344,7 @@ suite('insights page in Chromium', () => {
     await page.waitForSelector('main[data-view="customer"][data-state="ready"]');
     expect(await page.textContent('[data-customer-name]')).toMatch(/^(\p{Lu}\.)( \p{Lu}\.)*$/u);
     await page.screenshot({ path: join(out, 'customer-analyst.png'), fullPage: true });
-    await page.evaluate(() => sessionStorage.clear());
+    await page.evaluate(() => (globalThis as any).sessionStorage.clear()); // eslint-disable-line @typescript-eslint/no-explicit-any
   });
 
   test('in production the page carries no key, asks for one, and draws with it', async () => {
