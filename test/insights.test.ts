@@ -356,12 +356,17 @@ suite('insights page in Chromium', () => {
       await pg.goto(`${prodOrigin}/insights#/overview`);
       await pg.waitForSelector('main[data-view="key"] input[name=apiKey]');
       expect(await pg.$('meta[name="caregraph-dev-key"]')).toBeNull();
+      await pg.fill('input[name=apiKey]', 'cg_not_a_key_of_this_company_0000');
+      await pg.click('.key-form button[type=submit]');
+      await pg.waitForSelector('.key-form .error');
+      expect(await pg.textContent('.key-form .error')).toMatch(/not accepted/);
       await pg.fill('input[name=apiKey]', analystKey);
       await pg.click('.key-form button[type=submit]');
       await pg.waitForSelector('main[data-view="overview"][data-state="ready"]', { timeout: 30_000 });
       expect((await charts(pg))['revenue-by-month'][0].data.length).toBeGreaterThan(3);
       await pg.screenshot({ path: join(out, 'production-overview.png'), fullPage: true });
-      expect(p.errors).toEqual([]);
+      // The one error is Chromium's own line for the refused wrong key; the page logged none.
+      expect(p.errors).toEqual(['Failed to load resource: the server responded with a status of 401 (Unauthorized)']);
       expect(p.outside).toEqual([]);
     } finally {
       await p.context.close();

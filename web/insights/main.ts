@@ -95,9 +95,10 @@ async function route() {
   } catch (e) {
     if (mine !== generation) return;
     if (e instanceof ApiError && (e.code === 'UNAUTHENTICATED' || e.code === '401')) {
+      const entered = auth.source() === 'entered';
       auth.clear();
       renderKeyBox();
-      return askForKey(auth.key() ? 'The development key was not accepted.' : 'That key was not accepted: check it and try again.');
+      return askForKey(entered ? 'That key was not accepted (revoked, or mistyped): check it and try again.' : 'The development key was not accepted: enter an API key.');
     }
     disposeCharts();
     main.replaceChildren(el('p', { class: 'error', 'data-error': '' }, e instanceof ApiError ? `${e.message} (${e.code})` : `Something went wrong: ${(e as Error).message}`));
