@@ -20,14 +20,13 @@ export interface MonthAmount { month: string; spend: number }
 export interface SummaryRow { group: string; customers: number; purchases: number; revenue: number; averageScore: number | null; averageChurnRisk: number | null }
 export interface SatisfactionPeriod { period: string; feedbackCount: number; averageScore: number | null; satisfiedRatio: number | null }
 
-export const OVERVIEW = op<{
-  customers: { totalCount: number };
-  byRfm: SummaryRow[];
-  byMonth: SummaryRow[];
-  satisfaction: SatisfactionPeriod[];
-}>(`query InsightsOverview {
+/** The overview in two requests sent together: on MySQL/PostgreSQL the population pass and the month scans overlap. */
+export const OVERVIEW_KPIS = op<{ customers: { totalCount: number }; byRfm: SummaryRow[] }>(`query InsightsOverviewKpis {
   customers(first: 1) { totalCount }
   byRfm: analyticsSummary(groupBy: RFM_SEGMENT) { group customers purchases revenue averageScore averageChurnRisk }
+}`);
+
+export const OVERVIEW_TRENDS = op<{ byMonth: SummaryRow[]; satisfaction: SatisfactionPeriod[] }>(`query InsightsOverviewTrends {
   byMonth: analyticsSummary(groupBy: MONTH) { group customers purchases revenue averageScore averageChurnRisk }
   satisfaction: satisfactionSummary(groupBy: MONTH) { period feedbackCount averageScore satisfiedRatio }
 }`);

@@ -1,4 +1,4 @@
-import { gql } from '../api';
+import { auth, gql } from '../api';
 import { chartCard, el, emptyState, fmt } from '../charts';
 import { DEMAND_FORECAST, FORECAST_TARGETS, SPEND_FORECAST, type Forecast } from '../operations';
 
@@ -21,9 +21,17 @@ export function forecastOption(f: Forecast, unit: string) {
   };
 }
 
+/** The product list and top spenders the pickers offer: read once per tab and key (they change rarely). */
+let targets: { key: string | null; promise: ReturnType<typeof gql<NonNullable<(typeof FORECAST_TARGETS)['_data']>, Record<string, never>>> } | null = null;
+function forecastTargets() {
+  if (targets?.key !== auth.key()) targets = { key: auth.key(), promise: gql(FORECAST_TARGETS) };
+  targets.promise.catch(() => (targets = null));
+  return targets.promise;
+}
+
 export async function forecast(root: HTMLElement, params: URLSearchParams, go: (params: Record<string, string>) => void) {
   const horizon = Math.min(24, Math.max(1, Number(params.get('horizon')) || 6));
-  const { products, topCustomers } = await gql(FORECAST_TARGETS);
+  const { products, topCustomers } = await forecastTargets();
   if (!products.nodes.length) return emptyState(root, 'No products yet.');
   const categories = [...new Set(products.nodes.map((p) => p.category))].sort();
   const target = params.get('target') ?? `category:${categories[0]}`;

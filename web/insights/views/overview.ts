@@ -1,13 +1,14 @@
 import { gql } from '../api';
 import { chartCard, el, emptyState, fmt } from '../charts';
-import { OVERVIEW } from '../operations';
+import { OVERVIEW_KPIS, OVERVIEW_TRENDS } from '../operations';
 
 /** RFM segments of customers who stopped buying (the "at risk" count) and of lapsed ones (not active). */
 export const AT_RISK_RFM = ['At risk', "Can't lose"];
 const LAPSED_RFM = [...AT_RISK_RFM, 'Hibernating', 'Lost', 'No purchases'];
 
 export async function overview(root: HTMLElement) {
-  const d = await gql(OVERVIEW);
+  const [kpis, trends] = await Promise.all([gql(OVERVIEW_KPIS), gql(OVERVIEW_TRENDS)]);
+  const d = { ...kpis, ...trends };
   const total = d.customers.totalCount;
   const count = (groups: string[]) => d.byRfm.filter((r) => groups.includes(r.group)).reduce((n, r) => n + r.customers, 0);
   const revenue = d.byRfm.reduce((n, r) => n + r.revenue, 0);
