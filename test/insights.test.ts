@@ -365,8 +365,9 @@ suite('insights page in Chromium', () => {
       await pg.waitForSelector('main[data-view="overview"][data-state="ready"]', { timeout: 30_000 });
       expect((await charts(pg))['revenue-by-month'][0].data.length).toBeGreaterThan(3);
       await pg.screenshot({ path: join(out, 'production-overview.png'), fullPage: true });
-      // The one error is Chromium's own line for the refused wrong key; the page logged none.
-      expect(p.errors).toEqual(['Failed to load resource: the server responded with a status of 401 (Unauthorized)']);
+      // The only errors are Chromium's own lines for the requests the wrong key sent (refused); the page logged none.
+      expect(p.errors.length).toBeGreaterThan(0);
+      expect(new Set(p.errors)).toEqual(new Set(['Failed to load resource: the server responded with a status of 401 (Unauthorized)']));
       expect(p.outside).toEqual([]);
     } finally {
       await p.context.close();
