@@ -14,7 +14,10 @@ FROM deps AS build
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ormconfig.ts ./
 COPY src ./src
-RUN npx tsc -p tsconfig.build.json
+COPY web ./web
+COPY scripts ./scripts
+# The server and the insights page (web/ bundled by esbuild into dist/web/insights).
+RUN npm run -s build
 
 FROM node:20-bookworm-slim
 # The young generation npm start gives the server (docs/performance.md).

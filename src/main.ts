@@ -87,9 +87,11 @@ async function main() {
     app.services.analytics.store.onBackgroundError = (kind, err) => log.warn({ err, kind }, 'a model refit behind a stale model failed; the stale model keeps answering');
     void warmUpModels(app.services, log);
   }
-  if (config.playground !== 'off') console.error(`\n  CareGraph playground: http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}/graphql`);
+  const base = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`;
+  if (config.playground !== 'off') console.error(`\n  CareGraph playground: ${base}/graphql`);
+  console.error(`${config.playground !== 'off' ? '' : '\n'}  CareGraph insights (charts): ${base}/insights`);
   console.error(devKey
-    ? `  Development API key (ADMIN): ${devKey}\n  (kept in ${devKeyFile(config.database)}; send it as Authorization: Bearer <key>; the playground already does,`
+    ? `  Development API key (ADMIN): ${devKey}\n  (kept in ${devKeyFile(config.database)}; send it as Authorization: Bearer <key>; the playground and the insights page already do,`
       + ` for pages opened from this machine as localhost or 127.0.0.1 only)\n`
       + `  Development mode: demo data, an ADMIN key on disk. In production: NODE_ENV=production npm run start:prod (README, "Production").\n`
     : '  Create an API key with: npm run -s apikey -- create --role ADMIN --name <you>\n');

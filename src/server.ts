@@ -23,6 +23,7 @@ import { Role } from './modules/auth/api-key.entity';
 import type { Principal } from './modules/auth/auth.service';
 import { AnalystMasking } from './modules/auth/masking';
 import { playgroundHtml, PLAYGROUND_ASSET_PREFIX, servePlaygroundAsset } from './playground';
+import { INSIGHTS_ASSET_PREFIX, INSIGHTS_PATH, serveInsightsAsset, serveInsightsPage } from './insights';
 import { attachSubscriptions } from './realtime/subscriptions';
 import { executorGateway } from './execution';
 import { getSchema } from './schema';
@@ -33,7 +34,7 @@ export interface App {
   apollo: ApolloServer<Context>;
   services: Services;
   metrics: Metrics;
-  /** Development only: the playground sends this key. */
+  /** Development only: the playground and the insights page send this key (to loopback pages only). */
   setPlaygroundKey(key: string): void;
   /** Resolves when in-flight requests finished (or the grace period ran out) and everything is closed. */
   stop(): Promise<void>;
@@ -256,7 +257,7 @@ export async function createApp(config: Readonly<AppConfig>, ds: DataSource, log
     const started = performance.now();
     const requestId = typeof req.headers['x-request-id'] === 'string' && REQUEST_ID.test(req.headers['x-request-id']) ? req.headers['x-request-id'] : randomUUID();
     const url = new URL(req.url ?? '/', 'http://localhost');
-    const routeName = ['/graphql', '/healthz', '/readyz', '/metrics'].includes(url.pathname) ? url.pathname : 'other';
+    const routeName = ['/graphql', '/healthz', '/readyz', '/metrics', '/insights'].includes(url.pathname) ? url.pathname : url.pathname.startsWith(INSIGHTS_ASSET_PREFIX) ? '/insights/assets' : 'other';
     const access: AccessEntry = {};
     accessEntries.set(req, access);
     res.on('close', () => {
@@ -328,6 +329,14 @@ export async function createApp(config: Readonly<AppConfig>, ds: DataSource, log
         return res.end(playgroundHtml(playgroundKey && isLoopbackRequest(req) ? playgroundKey : null));
       }
       return handleGraphQLLanding(req, res, url, requestId);
+    }
+    if (url.pathname.startsWith(INSIGHTS_ASSET_PREFIX) && (req.method === 'GET' || req.method === 'HEAD')) {
+      if (serveInsightsAsset(url.pathname.slice(INSIGHTS_ASSET_PREFIX.length), req, res)) return;
+      return sendJson(res, 404, { error: 'not found' });
+    }
+    if ((url.pathname === INSIGHTS_PATH || url.pathname === `${INSIGHTS_PATH}/`) && (req.method === 'GET' || req.method === 'HEAD')) {
+      // Like the playground: the development key only to a page this machine asked for by a loopback name.
+      return serveInsightsPage(res, playgroundKey && isLoopbackRequest(req) ? playgroundKey : null);
     }
     switch (url.pathname) {
       case '/healthz':

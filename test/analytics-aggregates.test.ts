@@ -43,6 +43,16 @@ test('analyticsSummary groups add up to the whole company for every grouping', a
     expect(rows.reduce((n: number, r: { customers: number }) => n + r.customers, 0)).toBe(customers);
     expect(rows.reduce((n: number, r: { purchases: number }) => n + r.purchases, 0)).toBe(purchases);
   }
+  const revenue = (await count(`SELECT SUM(total_cents) AS n FROM purchases WHERE status = 'COMPLETED' AND deleted_at IS NULL`)) / 100;
+  for (const groupBy of ['MONTH', 'CHANNEL']) {
+    // Purchases by month or sales channel: every COMPLETED purchase once, customers are the distinct buyers of each group.
+    const rows = ok(await t.gql(`query($g: SummaryGroupBy!) { analyticsSummary(groupBy: $g) { group customers purchases revenue averageScore averageChurnRisk } }`, { g: groupBy })).analyticsSummary;
+    expect(rows.length).toBeGreaterThan(1);
+    expect(rows.reduce((n: number, r: { purchases: number }) => n + r.purchases, 0)).toBe(purchases);
+    expect(rows.reduce((n: number, r: { revenue: number }) => n + r.revenue, 0)).toBeCloseTo(revenue, 2);
+    for (const r of rows) expect(r.customers).toBeLessThanOrEqual(Math.min(r.purchases, customers));
+    if (groupBy === 'MONTH') for (const r of rows) expect(r.group).toMatch(/^\d{4}-\d{2}$/);
+  }
 });
 
 test('satisfactionSummary by month and channel counts every feedback; painPoints are ranked by count', async () => {

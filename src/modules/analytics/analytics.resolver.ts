@@ -329,9 +329,24 @@ export class AnalyticsQueryResolver {
     return { edges: conn.edges.map((e, i) => ({ cursor: e.cursor, node: rows[i] })), nodes: rows, pageInfo: conn.pageInfo, get totalCount() { return conn.totalCount; } };
   }
 
-  @Query(() => [AnalyticsSummaryRow], { description: 'Customers, purchases, revenue, satisfaction and churn risk per group.' })
+  @Query(() => [AnalyticsSummaryRow], { description: 'Customers, purchases, revenue, satisfaction and churn risk per group of customers (segment, RFM segment, country), or buyers, purchases and revenue per month or sales channel of purchase (satisfaction by month too).' })
   async analyticsSummary(@Arg('groupBy', () => SummaryGroupBy) groupBy: SummaryGroupBy, @Ctx() ctx: Context) {
     const a = ctx.services.analytics;
+    if (groupBy === SummaryGroupBy.MONTH || groupBy === SummaryGroupBy.CHANNEL) {
+      // Purchases grouped by their month or sales channel: customers are the distinct buyers of the group. Feedback is
+      // matched by month only (its channel is a contact channel, not a sales channel).
+      const by = groupBy === SummaryGroupBy.MONTH ? 'month' : 'channel';
+      const now = new Date();
+      const [totals, scores] = await Promise.all([a.data.purchaseTotals(by, now), by === 'month' ? a.data.feedbackTotals('month', now) : []]);
+      const score = new Map(scores.map((t) => [t.group, t]));
+      return totals.sort((p, q) => (p.group < q.group ? -1 : p.group > q.group ? 1 : 0)).map((t) => {
+        const s = score.get(t.group);
+        return {
+          group: t.group, customers: t.customers, purchases: t.purchases, revenue: fromCents(t.cents),
+          averageOrderValue: t.purchases ? fromCents(Math.round(t.cents / t.purchases)) : null, averageScore: s?.n ? s.sum / s.n : null, averageChurnRisk: null,
+        };
+      });
+    }
     const version = await ctx.loaders.analytics.version();
     const rows = await a.data.population(null);
     const groups = await customerGroups(groupBy, ctx, rows);
@@ -393,8 +408,10 @@ export class AnalyticsQueryResolver {
 async function customerGroups(groupBy: SummaryGroupBy, ctx: Context, population?: Awaited<ReturnType<AnalyticsService['data']['population']>>): Promise<Map<number, string>> {
   const a = ctx.services.analytics;
   const rows = population ?? (await a.data.population(null));
-  const version = await ctx.loaders.analytics.version();
   const out = new Map<number, string>();
+  // No customers, no groups: and no population model to fit (value tiers and quintiles need at least one customer).
+  if (!rows.length && groupBy !== SummaryGroupBy.MONTH && groupBy !== SummaryGroupBy.CHANNEL) return out;
+  const version = await ctx.loaders.analytics.version();
   if (groupBy === SummaryGroupBy.SEGMENT) {
     const seg = await a.defaultSegments(version);
     for (const r of rows) {

@@ -91,7 +91,7 @@ export class GraphInsights {
   basketTotals(version: DataVersion) {
     return this.a.store.get<number[]>('basket-totals:live', 'basket-totals', version, { live: true }, async () => {
       const step = Math.max(1, Math.ceil(version.purchases / TOTALS_SAMPLE));
-      const totals = await this.a.data.purchaseTotals(step);
+      const totals = await this.a.data.basketTotals(step);
       const q: number[] = [];
       for (let i = 0; i <= 1000 && totals.length; i++) q.push(totals[Math.min(totals.length - 1, Math.floor((i / 1000) * (totals.length - 1)))]);
       return { value: q, asOf: new Date() };
