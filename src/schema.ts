@@ -11,6 +11,7 @@ import { CustomerResolver } from './modules/customer/customer.resolver';
 import { FeedbackResolver } from './modules/feedback/feedback.resolver';
 import { FeedbackInsightResolver } from './modules/feedback/insight/feedback-insight.resolver';
 import { ProductInsightsResolver, PurchaseInsightsResolver } from './modules/analytics/graph-insights.resolver';
+import { LifetimeMatrixResolver } from './modules/analytics/lifetime-matrix.resolver';
 import { NodeResolver } from './modules/node/node.resolver';
 import { PrivacyResolver } from './modules/privacy/privacy.resolver';
 import { PurchaseLineResolver, PurchaseResolver } from './modules/purchase/purchase.resolver';
@@ -18,7 +19,7 @@ import { validateArgs } from './common/validation';
 import { withDirectFieldResolvers, withDirectMasks } from './direct-resolvers';
 import { pubSub } from './realtime/pubsub';
 
-export const resolvers = [NodeResolver, CustomerResolver, ProductResolver, PurchaseResolver, PurchaseLineResolver, FeedbackResolver, FeedbackInsightResolver, PurchaseInsightsResolver, ProductInsightsResolver, CustomerAnalyticsResolver, AnalyticsQueryResolver, AuthResolver, PrivacyResolver, ...careResolvers] as const;
+export const resolvers = [NodeResolver, CustomerResolver, ProductResolver, PurchaseResolver, PurchaseLineResolver, FeedbackResolver, FeedbackInsightResolver, PurchaseInsightsResolver, ProductInsightsResolver, LifetimeMatrixResolver, CustomerAnalyticsResolver, AnalyticsQueryResolver, AuthResolver, PrivacyResolver, ...careResolvers] as const;
 
 let built: Promise<GraphQLSchema> | null = null;
 

@@ -21,6 +21,19 @@ test('lifetimeModel(asOf: 1997-09-30) fits Pareto/NBD by default and reproduces 
   expect(Math.abs(m.logLikelihood - -9595)).toBeLessThan(1);
 });
 
+test('probabilityAliveMatrix: a one-time buyer lapses with time under Pareto/NBD (CDNOW: 0.64 after 10 weeks, 0.30 after 38.86)', async () => {
+  const q = (T: number) => t.gql(`{ lifetimeModel(asOf: "1997-09-30") { probabilityAliveMatrix(T: ${T}, maxFrequency: 2, recencySteps: 2) } }`);
+  const at10 = ok(await q(10)).lifetimeModel.probabilityAliveMatrix;
+  const at39 = ok(await q(38.86)).lifetimeModel.probabilityAliveMatrix;
+  within(at10[0][0], 0.643, 0.01);
+  within(at39[0][0], 0.295, 0.01);
+  expect(at39[0]).toEqual([at39[0][0], at39[0][0], at39[0][0]]); // no repeat purchase: recency is 0 whatever the column
+  expect(at39[2][2]).toBeGreaterThan(at39[2][0]); // a recent last purchase: more likely alive
+  expect(ok(await t.gql(`{ lifetimeModel(asOf: "1997-09-30", model: BG_NBD) { probabilityAliveMatrix(T: 38.86, maxFrequency: 0) } }`)).lifetimeModel.probabilityAliveMatrix[0][0]).toBe(1);
+  const bad = await t.gql(`{ lifetimeModel { probabilityAliveMatrix(T: 1e9) } }`);
+  expect(bad.errors![0].extensions!.code).toBe('BAD_USER_INPUT');
+});
+
 test('lifetimeModel(model: MBG_NBD) matches the independent scipy fit (docs/reference/mbgnbd_cdnow_fit.py)', async () => {
   const { lifetimeModel: m } = ok(await t.gql(`{ lifetimeModel(asOf: "1997-09-30", model: MBG_NBD) { model isDefault r alpha a b s beta } }`));
   expect(m).toMatchObject({ model: 'MBG_NBD', isDefault: false, s: null, beta: null });

@@ -246,11 +246,17 @@ suite('insights page in Chromium', () => {
     const cells = c['palive-matrix'][0].data.map(valueOf) as [number, number, number][];
     expect(cells.length % 25).toBe(0);
     expect(cells.length).toBeGreaterThanOrEqual(50);
-    for (const [, x, p] of cells) {
+    for (const [, , p] of cells) {
       expect(p).toBeGreaterThanOrEqual(0);
       expect(p).toBeLessThanOrEqual(1);
-      if (x === 0) expect(p).toBe(1);
     }
+    // The cells are the API's own P(alive) (the default model), and a more recent last purchase means more alive.
+    const maxX = Math.max(...cells.map((x) => x[1]));
+    const steps = Math.max(...cells.map((x) => x[0]));
+    const row = (x: number) => cells.filter((c) => c[1] === x).sort((a, b) => a[0] - b[0]).map((c) => c[2]);
+    for (let x = 1; x <= maxX; x++) expect([...row(x)].sort((a, b) => a - b)).toEqual(row(x));
+    expect(row(0).every((p) => p === row(0)[0])).toBe(true);
+    expect(steps).toBe(24);
     const customers = await sample();
     expect(c['clv-histogram'][0].data.reduce((n: number, v: number) => n + v, 0)).toBe(customers.filter((x) => x.lifetime?.clv != null).length);
     const atRisk = (await gql(`{ atRiskCustomers(first: 20) { customer { id name } } }`)).atRiskCustomers;

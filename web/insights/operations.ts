@@ -88,10 +88,13 @@ export interface AtRisk {
 }
 
 export const LIFETIME = op<{
-  lifetimeModel: { r: number; alpha: number; a: number; b: number; subjects: number; repeatCustomers: number; converged: boolean; timeUnit: string; asOf: string };
+  lifetimeModel: {
+    model: string; r: number; alpha: number; a: number | null; b: number | null; s: number | null; beta: number | null;
+    subjects: number; repeatCustomers: number; converged: boolean; timeUnit: string; asOf: string;
+  };
   atRiskCustomers: AtRisk[];
 }, { first: number }>(`query InsightsLifetime($first: Int!) {
-  lifetimeModel { r alpha a b subjects repeatCustomers converged timeUnit asOf }
+  lifetimeModel { model r alpha a b s beta subjects repeatCustomers converged timeUnit asOf }
   atRiskCustomers(first: $first) {
     churnRisk value priority
     customer { id name }
@@ -170,4 +173,10 @@ export const CUSTOMER_360 = op<{ customer: Customer360 | null }, { id: string }>
 
 export const CUSTOMER_PICKER = op<{ customers: { nodes: { id: string; name: string; value: { totalSpent: number } }[] } }>(`query InsightsCustomerPicker {
   customers(first: 20, orderBy: { field: TOTAL_SPENT, direction: DESC }) { nodes { id name value { totalSpent } } }
+}`);
+
+/** P(alive) by repeat purchases (rows) and recency (columns) at age T, from the default lifetime model. */
+export const LIFETIME_MATRIX = op<{ lifetimeModel: { probabilityAliveMatrix: number[][] } }, { T: number; maxFrequency: number; steps: number }>(
+  `query InsightsLifetimeMatrix($T: Float!, $maxFrequency: Int!, $steps: Int!) {
+  lifetimeModel { probabilityAliveMatrix(T: $T, maxFrequency: $maxFrequency, recencySteps: $steps) }
 }`);

@@ -717,6 +717,7 @@ export class AnalyticsService {
       timeUnit: 'week', subjects: f.subjects,
       logLikelihood: f.logLikelihood, converged: fit != null && f.converged, p: f.gg?.p ?? null, q: f.gg?.q ?? null, v: f.gg?.v ?? null,
       repeatCustomers: f.repeatCustomers, gammaGammaConverged: f.gg != null && f.ggConverged, asOf: m.asOf, fittedAt: m.fittedAt, fitMs: m.fitMs,
+      fitted: fit ?? null,
     };
   }
 

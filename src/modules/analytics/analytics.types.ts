@@ -1,4 +1,5 @@
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import type { PurchaseModelParams } from './lifetime/models';
 import { Product } from '../catalog/product.entity';
 import { Customer } from '../customer/customer.entity';
 
@@ -326,6 +327,8 @@ export class LifetimeModel {
   @Field() asOf!: Date;
   @Field() fittedAt!: Date;
   @Field(() => Int) fitMs!: number;
+  /** The fitted parameters (not a field: probabilityAliveMatrix reads them). */
+  fitted?: PurchaseModelParams | null;
 }
 
 @ObjectType({ simpleResolvers: true })

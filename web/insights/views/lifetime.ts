@@ -1,16 +1,9 @@
 import { auth, gql } from '../api';
 import { chartCard, el, emptyState, fmt, table } from '../charts';
-import { LIFETIME } from '../operations';
+import { LIFETIME, LIFETIME_MATRIX } from '../operations';
 import { customerSample, sampleNote } from '../sample';
 
 const WEEK_MS = 7 * 86_400_000;
-
-/** BG/NBD P(alive | x repeat purchases, last at t_x, observed for T), in the model's time unit (weeks). */
-export function probabilityAlive(m: { r: number; alpha: number; a: number; b: number }, x: number, tx: number, T: number): number {
-  if (x === 0) return 1;
-  const log = Math.log(m.a / (m.b + x - 1)) + (m.r + x) * Math.log((m.alpha + T) / (m.alpha + tx));
-  return 1 / (1 + Math.exp(log));
-}
 
 export async function lifetime(root: HTMLElement) {
   const [{ lifetimeModel: m, atRiskCustomers }, sample] = await Promise.all([gql(LIFETIME, { first: 20 }), customerSample(auth.key())]);
@@ -26,8 +19,10 @@ export async function lifetime(root: HTMLElement) {
   const maxX = Math.min(30, Math.max(1, ...buyers.map((c) => c.value.purchaseCount - 1)));
   const steps = 24;
   const recencies = Array.from({ length: steps + 1 }, (_, i) => (T * i) / steps);
+  // The server computes it with the model's own formula (Pareto/NBD by default, or the BG family).
+  const { lifetimeModel: { probabilityAliveMatrix: matrix } } = await gql(LIFETIME_MATRIX, { T: Math.max(T, 1e-3), maxFrequency: maxX, steps });
   const cells: [number, number, number][] = [];
-  for (let x = 0; x <= maxX; x++) recencies.forEach((t, j) => cells.push([j, x, Math.round(probabilityAlive(m, x, t, T) * 1000) / 1000]));
+  matrix.forEach((row, x) => row.forEach((p, j) => cells.push([j, x, p])));
   chartCard(grid, 'palive-matrix', 'Probability alive by frequency and recency', {
     tooltip: { formatter: (p: { value: [number, number, number] }) => `${p.value[1]} repeat purchases, last at week ${recencies[p.value[0]].toFixed(0)} of ${T.toFixed(0)}<br/>P(alive) ${fmt.pct(p.value[2], 1)}` },
     grid: { left: 64, right: 90, top: 40, bottom: 48 },
@@ -35,7 +30,8 @@ export async function lifetime(root: HTMLElement) {
     yAxis: { type: 'category', data: Array.from({ length: maxX + 1 }, (_, x) => String(x)), name: 'repeat purchases', nameLocation: 'middle', nameGap: 40, axisLabel: { interval: maxX > 12 ? 1 : 0 } },
     visualMap: { min: 0, max: 1, calculable: true, orient: 'vertical', right: 4, top: 'middle', precision: 2, text: ['P(alive)', ''], inRange: { color: ['#c23b4e', '#f6e8b1', '#3a9d5d'] } },
     series: [{ id: 'palive', name: 'P(alive)', type: 'heatmap', data: cells }],
-  }, { height: 400, note: `BG/NBD fitted on ${fmt.int(m.subjects)} customers (r ${fmt.num(m.r, 3)}, alpha ${fmt.num(m.alpha, 2)}, a ${fmt.num(m.a, 3)}, b ${fmt.num(m.b, 2)}; ${m.timeUnit}s).` });
+  }, { height: 400, note: `${m.model.replace('_', '/')} fitted on ${fmt.int(m.subjects)} customers (r ${fmt.num(m.r, 3)}, alpha ${fmt.num(m.alpha, 2)}, `
+    + `${m.s != null ? `s ${fmt.num(m.s, 3)}, beta ${fmt.num(m.beta, 2)}` : `a ${fmt.num(m.a, 3)}, b ${fmt.num(m.b, 2)}`}; ${m.timeUnit}s).` });
 
   const clvs = sample.customers.map((c) => c.lifetime?.clv).filter((v): v is number => v != null && Number.isFinite(v)).sort((a, b) => a - b);
   if (clvs.length) {
