@@ -1,0 +1,61 @@
+import type { DataSource } from 'typeorm';
+
+/** What mysql2's callback pool offers that the guard uses (mysql2 3.x `lib/base/pool.js`). */
+interface CallbackPool {
+  getConnection(cb: (err: Error | null, conn?: { release(): void }) => void): void;
+  _connectionQueue?: { toArray(): unknown[]; removeOne(index: number): unknown };
+  __caregraphGuarded?: boolean;
+}
+
+/** The error a request gets when no pooled connection came within the wait (mapped to SERVICE_UNAVAILABLE). */
+export class PoolWaitTimeout extends Error {
+  readonly code = 'DB_POOL_TIMEOUT';
+  constructor(ms: number) {
+    super(`DB_POOL_TIMEOUT: no database connection became free within ${ms} ms`);
+  }
+}
+
+/**
+ * mysql2's pool queues a request for a connection without limit in time: with a frozen database every new
+ * request would wait behind the busy connections until their statements time out (20 s). This bounds the wait:
+ * after `waitMs` the request fails with DB_POOL_TIMEOUT (SERVICE_UNAVAILABLE, HTTP 503) and leaves the queue; a
+ * connection that arrives later for it goes straight back to the pool. A new connection's handshake counts as
+ * waiting too (a frozen server accepts TCP but never greets). Also covers every pool of a replication cluster.
+ */
+export function boundPoolWaits(ds: DataSource, waitMs: number): void {
+  if (!(waitMs > 0)) return;
+  const driver = ds.driver as unknown as { pool?: CallbackPool; poolCluster?: { _nodes?: Record<string, { pool: CallbackPool }> } };
+  const pools = [driver.pool, ...Object.values(driver.poolCluster?._nodes ?? {}).map((n) => n.pool)].filter((p): p is CallbackPool => !!p);
+  for (const pool of pools) guard(pool, waitMs);
+}
+
+function guard(pool: CallbackPool, waitMs: number): void {
+  if (pool.__caregraphGuarded) return;
+  pool.__caregraphGuarded = true;
+  const getConnection = pool.getConnection.bind(pool);
+  pool.getConnection = (cb) => {
+    let settled = false;
+    const waiter = (err: Error | null, conn?: { release(): void }) => {
+      if (settled) {
+        conn?.release();
+        return;
+      }
+      settled = true;
+      clearTimeout(timer);
+      cb(err, conn);
+    };
+    const timer = setTimeout(() => {
+      if (settled) return;
+      settled = true;
+      // Out of the queue, so that a queue of abandoned waiters does not grow while the database is frozen.
+      const queue = pool._connectionQueue;
+      if (queue && typeof queue.toArray === 'function') {
+        const at = queue.toArray().indexOf(waiter);
+        if (at >= 0) queue.removeOne(at);
+      }
+      cb(new PoolWaitTimeout(waitMs));
+    }, waitMs);
+    timer.unref?.();
+    getConnection(waiter);
+  };
+}
