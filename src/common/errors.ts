@@ -65,9 +65,9 @@ export function markDuringWrite(err: unknown): void {
 }
 
 /** The database (or its pool) refused before a statement was sent: nothing ran, whatever the operation. */
-const NOT_STARTED = /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|Pool is closed|Queue limit reached|DB_POOL_TIMEOUT|No connections available|ER_CON_COUNT_ERROR|Too many connections/;
+const NOT_STARTED = /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|Pool is closed|Queue limit reached|DB_POOL_TIMEOUT|No connections available|ER_CON_COUNT_ERROR|Too many connections|Can't add new command when connection is in closed state/;
 /** The database went away or stopped answering while a statement may have been running. */
-const INTERRUPTED = /PROTOCOL_CONNECTION_LOST|ECONNRESET|ETIMEDOUT|Connection lost|ER_SERVER_SHUTDOWN|EPIPE|PROTOCOL_SEQUENCE_TIMEOUT|Query inactivity timeout|max_statement_time|ER_QUERY_TIMEOUT|ER_STATEMENT_TIMEOUT|ER_QUERY_INTERRUPTED|Can't add new command when connection is in closed state/;
+const INTERRUPTED = /PROTOCOL_CONNECTION_LOST|ECONNRESET|ETIMEDOUT|Connection lost|ER_SERVER_SHUTDOWN|EPIPE|PROTOCOL_SEQUENCE_TIMEOUT|Query inactivity timeout|max_statement_time|ER_QUERY_TIMEOUT|ER_STATEMENT_TIMEOUT|ER_QUERY_INTERRUPTED/;
 
 export const OUTCOME_UNKNOWN_MESSAGE = 'The database stopped answering while this write ran: it may or may not have been saved. '
   + 'Retry with the same idempotency key (a saved write is not repeated); without one, check before retrying';

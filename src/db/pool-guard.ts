@@ -1,9 +1,18 @@
 import type { DataSource } from 'typeorm';
 
 /** What mysql2's callback pool offers that the guard uses (mysql2 3.x `lib/base/pool.js`). */
+interface PooledConnection {
+  release(): void;
+  destroy(): void;
+  query(...args: unknown[]): unknown;
+  __caregraphGuarded?: boolean;
+}
+
 interface CallbackPool {
-  getConnection(cb: (err: Error | null, conn?: { release(): void }) => void): void;
+  getConnection(cb: (err: Error | null, conn?: PooledConnection) => void): void;
+  on(event: 'connection', listener: (conn: PooledConnection) => void): unknown;
   _connectionQueue?: { toArray(): unknown[]; removeOne(index: number): unknown };
+  _allConnections?: { toArray(): unknown[] };
   __caregraphGuarded?: boolean;
 }
 
@@ -32,10 +41,12 @@ export function boundPoolWaits(ds: DataSource, waitMs: number): void {
 function guard(pool: CallbackPool, waitMs: number): void {
   if (pool.__caregraphGuarded) return;
   pool.__caregraphGuarded = true;
+  pool.on('connection', dropOnTimeout);
+  for (const conn of pool._allConnections?.toArray() ?? []) dropOnTimeout(conn as PooledConnection);
   const getConnection = pool.getConnection.bind(pool);
   pool.getConnection = (cb) => {
     let settled = false;
-    const waiter = (err: Error | null, conn?: { release(): void }) => {
+    const waiter = (err: Error | null, conn?: PooledConnection) => {
       if (settled) {
         conn?.release();
         return;
@@ -57,5 +68,27 @@ function guard(pool: CallbackPool, waitMs: number): void {
     }, waitMs);
     timer.unref?.();
     getConnection(waiter);
+  };
+}
+
+/**
+ * A statement that timed out (mysql2's client-side timeout) is still queued on its connection: the next command
+ * on it (TypeORM's ROLLBACK) would wait behind it, without a timeout, until the database answers again. Such a
+ * connection is closed at once and leaves the pool; the server rolls back what it had not committed.
+ */
+function dropOnTimeout(conn: PooledConnection): void {
+  if (conn.__caregraphGuarded) return;
+  conn.__caregraphGuarded = true;
+  const query = conn.query;
+  conn.query = function (this: unknown, ...args: unknown[]) {
+    const last = args.length - 1;
+    const cb = args[last];
+    if (typeof cb === 'function') {
+      args[last] = (err: { code?: string } | null, ...rest: unknown[]) => {
+        if (err?.code === 'PROTOCOL_SEQUENCE_TIMEOUT') conn.destroy();
+        return (cb as (...a: unknown[]) => unknown)(err, ...rest);
+      };
+    }
+    return query.apply(this, args);
   };
 }
