@@ -363,7 +363,7 @@ export async function createApp(config: Readonly<AppConfig>, ds: DataSource, log
         const bridge = subscriptions.bridgeStatus();
         if (!ok) res.setHeader('retry-after', String(RETRY_AFTER_SECONDS));
         return sendJson(res, ok ? 200 : 503, {
-          status: ok ? 'ready' : 'not ready', database: database ? 'up' : ready ? 'down' : 'stopping', ...(replicas ? { replicas } : {}), ...(bridge ? { redis: bridge } : {}),
+          status: ok ? 'ready' : 'not ready', ...(ok ? {} : ready ? { database: 'down' } : { reason: 'stopping' }), ...(replicas ? { replicas } : {}), ...(bridge ? { redis: bridge } : {}),
         });
       }
       case '/metrics':
