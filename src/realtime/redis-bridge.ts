@@ -179,6 +179,11 @@ export function connectRedisBridge(
 
   async function readLoop(): Promise<void> {
     while (!closed) {
+      // Not before the connection is up (commands are not queued while it is not): the reconnection is ioredis's.
+      if (reader.status !== 'ready') {
+        await new Promise((r) => setTimeout(r, 100).unref());
+        continue;
+      }
       try {
         const res = await reader.xread('COUNT', 1000, 'BLOCK', blockMs, 'STREAMS', STREAM_KEY, lastId);
         if (!readerUp) {
