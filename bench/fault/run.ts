@@ -360,9 +360,9 @@ async function main(): Promise<number> {
     }
     faults.redis.recoveredAt = readyBoth(faults.redis.backAt!, (x) => x.redisConnected === true);
     const redisOutage = events.sent.filter((e) => e.acked && e.at >= faults.redis.at! && e.at < faults.redis.backAt!);
-    faults.redis.firstAckAfter = redisOutage.length
-      ? Math.max(...redisOutage.flatMap((e) => events.received.map((m) => m.get(e.n)?.[0] ?? Infinity)))
-      : undefined;
+    const outageDelivered = redisOutage.flatMap((e) => events.received.map((m) => m.get(e.n)?.[0] ?? Infinity));
+    // undefined ("—") when one of them never arrived somewhere.
+    faults.redis.firstAckAfter = redisOutage.length && outageDelivered.every(Number.isFinite) ? Math.max(...outageDelivered) : undefined;
 
     // The proof, from the database itself.
     const c2 = await db.root();
