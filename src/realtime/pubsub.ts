@@ -12,6 +12,8 @@ export const BRIDGED_TOPICS = [CARE_TOPIC, KEY_REVOKED_TOPIC] as const;
 export interface EventEnvelope {
   id: string;
   origin: string;
+  /** When it was raised (ms since the epoch, the raising instance's clock). */
+  at: number;
   topic: string;
   json: string;
 }
@@ -52,13 +54,13 @@ export class BridgedEventTarget extends EventTarget {
     this.remember(id);
     const delivered = super.dispatchEvent(event);
     if (this.bridge && (BRIDGED_TOPICS as readonly string[]).includes(event.type)) {
-      this.bridge.publish({ id, origin: this.instance, topic: event.type, json: JSON.stringify((event as CustomEvent).detail) });
+      this.bridge.publish({ id, origin: this.instance, at: Date.now(), topic: event.type, json: JSON.stringify((event as CustomEvent).detail) });
     }
     return delivered;
   }
 
   /** An event that arrived through the bridge: delivered unless this instance raised or already delivered it. */
-  deliver(envelope: Pick<EventEnvelope, 'id' | 'topic' | 'json'> & { origin?: string }): boolean {
+  deliver(envelope: Pick<EventEnvelope, 'id' | 'topic' | 'json'> & { origin?: string; at?: number }): boolean {
     if (envelope.origin === this.instance || this.seen.has(envelope.id)) return false;
     const detail = JSON.parse(envelope.json);
     this.remember(envelope.id);

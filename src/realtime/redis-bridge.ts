@@ -105,8 +105,10 @@ export function connectRedisBridge(
   let state: 'connecting' | 'up' | 'down' = 'connecting';
   let downSince = Date.now();
   let lastError: string | undefined;
-  // Ids grow with Redis's clock; a little before our own start so that nothing raised at start-up is skipped.
-  let lastId = `${Date.now() - 10_000}-0`;
+  // Ids grow with Redis's clock: from a little before our own start (Redis's clock may differ from ours), but an
+  // event raised before this instance started is skipped (it has no subscribers for it yet).
+  const startedAt = Date.now();
+  let lastId = `${startedAt - 10_000}-0`;
 
   const describe = (err: unknown) => (err instanceof Error ? err.message : String(err));
   const down = (err: unknown, side: 'writer' | 'reader') => {
@@ -160,7 +162,7 @@ export function connectRedisBridge(
       while (outbox.length && writerUp) {
         const e = outbox[0];
         try {
-          await writer.xadd(STREAM_KEY, 'MAXLEN', '~', STREAM_MAX_LENGTH, '*', 'id', e.id, 'origin', e.origin, 'topic', e.topic, 'json', e.json);
+          await writer.xadd(STREAM_KEY, 'MAXLEN', '~', STREAM_MAX_LENGTH, '*', 'id', e.id, 'origin', e.origin, 'at', e.at, 'topic', e.topic, 'json', e.json);
         } catch (err) {
           down(err, 'writer');
           // Tried again on the next 'ready', or in a second if the connection still looks up (a timeout).
@@ -195,7 +197,7 @@ export function connectRedisBridge(
             lastId = id;
             const f: Record<string, string> = {};
             for (let i = 0; i + 1 < fields.length; i += 2) f[fields[i]] = fields[i + 1];
-            if (!f.id || !f.topic || f.json === undefined) continue;
+            if (!f.id || !f.topic || f.json === undefined || Number(f.at) < startedAt) continue;
             try {
               target.deliver({ id: f.id, origin: f.origin, topic: f.topic, json: f.json });
             } catch (err) {
