@@ -17,15 +17,18 @@ const inFlight = new WeakMap<DataSource, Promise<boolean>>();
  * does not hold a pooled connection for the 20 s statement timeout), and concurrent probes share one ping.
  */
 export function databaseAnswers(ds: DataSource, timeoutMs = PING_TIMEOUT_MS): Promise<boolean> {
-  const running = inFlight.get(ds);
-  if (running) return running;
-  const ping = withTimeout(pingOnce(ds, timeoutMs), timeoutMs).finally(() => inFlight.delete(ds));
-  inFlight.set(ds, ping);
-  return ping;
+  // One ping at a time, until it has really finished (not only until a caller stopped waiting for it): probes
+  // every 200 ms against a frozen database must not pile up connections.
+  let running = inFlight.get(ds);
+  if (!running) {
+    running = pingOnce(ds, timeoutMs).then(() => true, () => false).finally(() => inFlight.delete(ds));
+    inFlight.set(ds, running);
+  }
+  return withTimeout(running, timeoutMs);
 }
 
-async function pingOnce(ds: DataSource, timeoutMs: number): Promise<boolean> {
-  if (!ds.isInitialized) return false;
+async function pingOnce(ds: DataSource, timeoutMs: number): Promise<void> {
+  if (!ds.isInitialized) throw new Error('the database is closed');
   const driver = ds.driver as unknown as { obtainMasterConnection?: () => Promise<MysqlConnection> };
   if (ds.options.type === 'mysql' || ds.options.type === 'mariadb') {
     const conn = await driver.obtainMasterConnection!();
@@ -37,10 +40,9 @@ async function pingOnce(ds: DataSource, timeoutMs: number): Promise<boolean> {
       throw err;
     }
     conn.release();
-    return true;
+    return;
   }
   await ds.query('SELECT 1');
-  return true;
 }
 
 function withTimeout(p: Promise<boolean>, ms: number): Promise<boolean> {
