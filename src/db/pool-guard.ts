@@ -13,6 +13,7 @@ interface CallbackPool {
   on(event: 'connection', listener: (conn: PooledConnection) => void): unknown;
   _connectionQueue?: { toArray(): unknown[]; removeOne(index: number): unknown };
   _allConnections?: { toArray(): unknown[] };
+  _freeConnections?: { length: number };
   __caregraphGuarded?: boolean;
 }
 
@@ -45,6 +46,8 @@ function guard(pool: CallbackPool, waitMs: number): void {
   for (const conn of pool._allConnections?.toArray() ?? []) dropOnTimeout(conn as PooledConnection);
   const getConnection = pool.getConnection.bind(pool);
   pool.getConnection = (cb) => {
+    // The common case, a free connection: handed over at once, nothing to bound.
+    if ((pool._freeConnections?.length ?? 0) > 0) return getConnection(cb);
     let settled = false;
     const waiter = (err: Error | null, conn?: PooledConnection) => {
       if (settled) {
