@@ -34,7 +34,7 @@ export interface AppConfig {
   requestTimeoutMs: number;
   /** Longest a single SQL statement may run (MySQL/MariaDB). */
   statementTimeoutMs: number;
-  /** Longest a request waits for a pooled database connection before it is answered 503 (MySQL/MariaDB; 0: no limit). */
+  /** A request waiting this long for a pooled connection, while the database answered nothing as long, gets 503 (MySQL/MariaDB; 0: no limit). */
   dbPoolWaitMs: number;
   limits: { maxDepth: number; maxAliases: number; maxDirectives: number; maxTokens: number; maxCost: number };
   /** WebSocket (subscriptions) limits; see src/realtime/subscriptions.ts. */

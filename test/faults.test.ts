@@ -80,6 +80,14 @@ async function until(what: string, test: () => Promise<boolean>, limitMs = 30_00
   }
 }
 
+it('a busy database is not a down one: requests queue for a connection longer than DB_POOL_WAIT_MS while statements complete', async () => {
+  // 4 connections, 24 statements of 250 ms: the last ones wait ~1.3 s for a connection (> 500 ms), and succeed.
+  const started = Date.now();
+  const results = await Promise.allSettled(Array.from({ length: 24 }, () => ds.query('SELECT SLEEP(0.25) AS s')));
+  expect(results.filter((r) => r.status === 'rejected').map((r) => String((r as PromiseRejectedResult).reason))).toEqual([]);
+  expect(Date.now() - started).toBeGreaterThan(1000);
+}, 30_000);
+
 it('database killed: 503 + Retry-After on the API-key path and in GraphQL, /readyz 503; recovery after the restart', async () => {
   const cached = await newKey();
   const uncached = await newKey();

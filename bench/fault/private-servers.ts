@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createConnection as tcpConnect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -61,10 +61,17 @@ export async function startPrivateMariaDB(): Promise<PrivateMariaDB> {
   const dir = mkdtempSync(join(tmpdir(), 'caregraph-mariadb-'));
   const datadir = join(dir, 'data');
   const socket = join(dir, 'mysqld.sock');
-  const port = randomPort();
+  let port = randomPort();
   const r = spawnSync('mariadb-install-db', ['--no-defaults', `--datadir=${datadir}`, '--user=root', '--auth-root-authentication-method=socket', '--skip-test-db'], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`mariadb-install-db failed: ${r.stderr}`);
   let child: ChildProcess | null = null;
+  const errorLog = () => {
+    try {
+      return readFileSync(join(dir, 'error.log'), 'utf8');
+    } catch {
+      return '';
+    }
+  };
   const root = async (limitMs = 30_000) => {
     const until = Date.now() + limitMs;
     for (;;) {
@@ -83,7 +90,20 @@ export async function startPrivateMariaDB(): Promise<PrivateMariaDB> {
     const c = await root(60_000);
     await c.end();
   };
-  await start();
+  // A random port may be taken (by anything, an ephemeral port included): another one then.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await start();
+      break;
+    } catch (e) {
+      if (attempt >= 5 || !/Address already in use/.test(errorLog())) {
+        signal((child as ChildProcess | null)?.pid, 'SIGKILL');
+        rmSync(dir, { recursive: true, force: true });
+        throw new Error(`mariadbd did not start: ${(e as Error).message}\n${errorLog().slice(-1000)}`);
+      }
+      port = randomPort();
+    }
+  }
   const c = await root();
   await c.query(`CREATE USER IF NOT EXISTS 'app'@'127.0.0.1'; GRANT ALL ON *.* TO 'app'@'127.0.0.1';`);
   await c.end();
@@ -139,15 +159,17 @@ function answers(port: number): Promise<boolean> {
 
 /** redis-server on a free port, no persistence (`--save '' --appendonly no`): a restart loses every key. */
 export async function startPrivateRedis(): Promise<PrivateRedis> {
-  const port = randomPort();
+  let port = randomPort();
+  while (await answers(port)) port = randomPort();
   const dir = mkdtempSync(join(tmpdir(), 'caregraph-redis-'));
   let child: ChildProcess | null = null;
   const start = async () => {
     child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--loglevel', 'warning'],
       { stdio: 'ignore', detached: true });
     const until = Date.now() + 10_000;
-    while (!(await answers(port))) {
-      if (Date.now() > until) throw new Error(`redis-server did not start on port ${port}`);
+    const c = child;
+    while (!(await answers(port)) || c.exitCode !== null) {
+      if (Date.now() > until || c.exitCode !== null) throw new Error(`redis-server did not start on port ${port}`);
       await sleep(50);
     }
   };
