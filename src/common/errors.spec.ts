@@ -7,7 +7,8 @@ const failed = (code: string, message: string) => new QueryFailedError('SELECT 1
 
 describe('mapError: a dependency that is down', () => {
   test('refused or no connection: SERVICE_UNAVAILABLE, in reads and writes alike (nothing ran)', () => {
-    for (const err of [failed('ECONNREFUSED', 'connect ECONNREFUSED 127.0.0.1:3306'), new PoolWaitTimeout(1000), new Error('Queue limit reached.')]) {
+    const connectTimeout = Object.assign(driverError('ETIMEDOUT', 'connect ETIMEDOUT'), { syscall: 'connect' });
+    for (const err of [failed('ECONNREFUSED', 'connect ECONNREFUSED 127.0.0.1:3306'), new PoolWaitTimeout(1000), new Error('Queue limit reached.'), connectTimeout]) {
       expect(mapError(err).code).toBe(ErrorCode.SERVICE_UNAVAILABLE);
       markDuringWrite(err);
       expect(mapError(err).code).toBe(ErrorCode.SERVICE_UNAVAILABLE);

@@ -113,7 +113,9 @@ export function mapError(original: unknown, fallbackCode?: string): MappedError 
     if (code === undefined && typeof status === 'number' && status >= 400 && status < 500) return { message: original.message, code: 'BAD_REQUEST' };
   }
   const text = `${(original as { code?: string })?.code ?? ''} ${(original as Error)?.message ?? ''} ${(original as { driverError?: { code?: string } })?.driverError?.code ?? ''}`;
-  if (NOT_STARTED.test(text)) {
+  const syscall = (original as { syscall?: string })?.syscall ?? (original as { driverError?: { syscall?: string } })?.driverError?.syscall;
+  // A connection that could not be opened (refused, or its handshake timed out) ran nothing.
+  if (NOT_STARTED.test(text) || (syscall === 'connect' && INTERRUPTED.test(text))) {
     return { message: 'The database is unavailable right now; retry shortly', code: ErrorCode.SERVICE_UNAVAILABLE, internal: original };
   }
   if (INTERRUPTED.test(text)) {
