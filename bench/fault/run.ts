@@ -471,7 +471,7 @@ async function main(): Promise<number> {
       `| purchases acknowledged / stored rows | ${acked.length} / ${storedRows} (lost ${lost}, duplicated ${duplicates}, never acknowledged ${unacked.length}) |`,
       `| retries (failed writer attempts) | ${seen.filter((x) => x.who === 'writer' && x.status !== 200).length}, most attempts for one purchase: ${Math.max(...ledger.map((e) => e.attempts))} |`,
       `| HTTP answers seen, all clients | 200 × ${seen.filter((x) => x.status === 200).length}, ${byStatus(failures)} |`,
-      `| events sent / acknowledged | ${events.sent.length} / ${ackedEvents.length} (not acknowledged: ${byStatus(events.sent.filter((e) => !e.acked).map((e) => ({ status: 503, code: e.code } as Seen)))}) |`,
+      `| events sent / acknowledged | ${events.sent.length} / ${ackedEvents.length} (not acknowledged, by code: ${[...events.sent.filter((e) => !e.acked).reduce((m, e) => m.set(e.code ?? 'none', (m.get(e.code ?? 'none') ?? 0) + 1), new Map<string, number>())].map(([c, n]) => `${c} × ${n}`).join(', ') || 'none'}) |`,
       ...perSubscriber.map((p) => `| subscriber on ${'AB'[p.inst]}: received / missing / duplicated | ${p.received} / ${p.missing.length} / ${p.dup} (from the other instance ${p.fromOther}; raised during the Redis outage ${p.duringRedis} of ${redisOutage.length}; of unacknowledged writes ${p.unknown}) |`),
       `| WebSocket closures seen by the subscribers | ${wsClosures.length ? wsClosures.map((c) => `${'AB'[c.inst]} ${c.code} at ${s(c.at)} s`).join(', ') : 'none'} |`,
       `| ledger vs database | ${(ledgerCents / 100).toFixed(2)} vs ${(storedCents / 100).toFixed(2)} |`,
