@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { DataSource } from 'typeorm';
+import { DataSource, type Logger as TypeOrmLogger } from 'typeorm';
 import { ConfigError, DEFAULT_SQLITE_FILE, type DatabaseConfig } from './src/config';
 import { SqlStatsSubscriber } from './src/common/sql-stats';
 import { entities } from './src/db/entities';
@@ -10,11 +10,32 @@ import { sqliteMigrations } from './src/db/migrations/sqlite';
 import { SnakeNamingStrategy } from './src/db/naming';
 
 /**
+ * TypeORM prints slow statements and driver warnings with console.log even with `logging: false`; these go to
+ * the process's JSON log instead (or nowhere, for the CLI and tests that pass no log).
+ */
+export function typeormLogger(log?: { warn(obj: object, msg: string): void }): TypeOrmLogger {
+  return {
+    logQuery: () => undefined,
+    logQueryError: () => undefined,
+    logQuerySlow: (ms, query) => log?.warn({ ms, sql: String(query).slice(0, 300) }, 'slow SQL statement'),
+    logSchemaBuild: () => undefined,
+    logMigration: () => undefined,
+    log: (level, message) => {
+      if (level === 'warn') log?.warn({ detail: String(message).slice(0, 500) }, 'database driver warning');
+    },
+  };
+}
+
+/**
  * Builds the one kind of DataSource used by the server, the CLI and the tests:
  * MySQL/MariaDB when DATABASE_URL is mysql://..., an embedded SQLite file otherwise.
  */
-export function createDataSource(database: DatabaseConfig, options: { poolSize?: number; statementTimeoutMs?: number } = {}): DataSource {
+export function createDataSource(
+  database: DatabaseConfig,
+  options: { poolSize?: number; statementTimeoutMs?: number; log?: { warn(obj: object, msg: string): void } } = {},
+): DataSource {
   const common = {
+    logger: typeormLogger(options.log),
     entities,
     namingStrategy: new SnakeNamingStrategy(),
     subscribers: [SqlStatsSubscriber],

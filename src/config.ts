@@ -35,6 +35,8 @@ export interface AppConfig {
   requestTimeoutMs: number;
   /** Longest a single SQL statement may run (MySQL/MariaDB). */
   statementTimeoutMs: number;
+  /** A request waiting this long for a pooled connection, while the database answered nothing as long, gets 503 (MySQL/MariaDB; 0: no limit). */
+  dbPoolWaitMs: number;
   limits: { maxDepth: number; maxAliases: number; maxDirectives: number; maxTokens: number; maxCost: number };
   /** Keywords that infer a feedback's issue from its comment (PAIN_POINT_KEYWORDS_FILE, JSON); null: the built-in list. */
   painPointKeywords: PainPointKeywords | null;
@@ -197,6 +199,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<AppCo
     rateLimitPerMinute: int('RATE_LIMIT_PER_MINUTE', env.RATE_LIMIT_PER_MINUTE, 1200, 0, 10_000_000),
     requestTimeoutMs: int('REQUEST_TIMEOUT_MS', env.REQUEST_TIMEOUT_MS, 30_000, 100, 600_000),
     statementTimeoutMs: int('STATEMENT_TIMEOUT_MS', env.STATEMENT_TIMEOUT_MS, 20_000, 100, 600_000),
+    dbPoolWaitMs: int('DB_POOL_WAIT_MS', env.DB_POOL_WAIT_MS, 1000, 0, 600_000),
     limits: Object.freeze({
       maxDepth: int('MAX_DEPTH', env.MAX_DEPTH, 12, 2, 100),
       maxAliases: int('MAX_ALIASES', env.MAX_ALIASES, 15, 1, 1000),

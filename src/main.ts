@@ -57,7 +57,7 @@ async function main() {
   const log = createLogger(config.logLevel);
   let ds;
   try {
-    ds = await openDatabase(config.database, { statementTimeoutMs: config.statementTimeoutMs, replicaMaxLagSeconds: config.replicaMaxLagSeconds, log });
+    ds = await openDatabase(config.database, { statementTimeoutMs: config.statementTimeoutMs, poolWaitMs: config.dbPoolWaitMs, replicaMaxLagSeconds: config.replicaMaxLagSeconds, log });
   } catch (e) {
     console.error(e instanceof ConfigError ? `configuration error: ${e.message}` : `CareGraph cannot open its database: ${describeDatabaseError(e, config.database)}`);
     process.exit(e instanceof ConfigError ? 2 : 1);

@@ -12,7 +12,8 @@ import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import { costLimitPlugin } from './common/cost';
 import { setCursorSecret } from './common/cursor-seal';
-import { bearerToken, clientError, ErrorCode, mapError } from './common/errors';
+import { bearerToken, clientError, ErrorCode, isUnavailable, mapError, markDuringWrite, RETRY_AFTER_SECONDS, UNAVAILABLE_CODES } from './common/errors';
+import { databaseAnswers } from './db/health';
 import { RateLimiter } from './common/rate-limit';
 import { withSqlStats, type SqlStats } from './common/sql-stats';
 import { onPrimary, replicaRouterOf } from './db/replicas';
@@ -118,17 +119,25 @@ export async function createApp(config: Readonly<AppConfig>, ds: DataSource, log
             throw new GraphQLError('ANALYST keys are read-only', { extensions: { code: ErrorCode.FORBIDDEN, http: { status: 403 } } });
           }
         },
-        async didEncounterErrors({ errors, contextValue }) {
+        async didEncounterErrors({ errors, contextValue, operation }) {
           for (const e of errors) {
             const original = unwrapResolverError(e);
+            // A timeout or a lost connection inside a mutation may have committed: OUTCOME_UNKNOWN, not SERVICE_UNAVAILABLE.
+            if (operation?.operation === 'mutation') markDuringWrite(original);
             const mapped = mapError(original, e.extensions?.code as string | undefined);
             metrics.errors.inc({ code: mapped.code });
-            if (mapped.code === ErrorCode.INTERNAL_SERVER_ERROR || mapped.code === ErrorCode.SERVICE_UNAVAILABLE) {
-              contextValue.log.error({ err: original, path: e.path }, mapped.code === ErrorCode.INTERNAL_SERVER_ERROR ? 'internal error' : 'database unavailable');
+            if (mapped.code === ErrorCode.INTERNAL_SERVER_ERROR || UNAVAILABLE_CODES.has(mapped.code)) {
+              const what = mapped.code === ErrorCode.INTERNAL_SERVER_ERROR ? 'internal error' : mapped.code === ErrorCode.OUTCOME_UNKNOWN ? 'database lost during a write' : 'database unavailable';
+              contextValue.log.error({ err: original, path: e.path, code: mapped.code }, what);
             }
           }
         },
         async willSendResponse({ response, contextValue }) {
+          // A dependency was down: HTTP says so (503 + Retry-After), not only the body.
+          if (response.body.kind === 'single' && response.body.singleResult.errors?.some((e) => UNAVAILABLE_CODES.has(e.extensions?.code as string))) {
+            response.http.status = 503;
+            response.http.headers.set('retry-after', String(RETRY_AFTER_SECONDS));
+          }
           if (config.sqlStats) metrics.sqlStatements.observe(contextValue.sqlStats.statements);
           const read = contextValue.personalReads;
           if (read?.size) {
@@ -200,8 +209,21 @@ export async function createApp(config: Readonly<AppConfig>, ds: DataSource, log
     return key ? services.auth.authenticate(key) : null;
   }
 
+  /** 503 + Retry-After for a request that found a dependency (the database) down outside GraphQL. */
+  function unavailable(res: ServerResponse, requestId: string) {
+    return reject(res, 503, ErrorCode.SERVICE_UNAVAILABLE, 'The database is unavailable right now; retry shortly', requestId, { 'retry-after': String(RETRY_AFTER_SECONDS) });
+  }
+
   async function handleGraphQL(req: IncomingMessage, res: ServerResponse, url: URL, requestId: string) {
-    const principal = await authenticate(req);
+    let principal: Principal | null;
+    try {
+      principal = await authenticate(req);
+    } catch (err) {
+      // The API-key lookup needs the database: down is 503, not 500 (and not 401: the key may be fine).
+      if (!isUnavailable(err)) throw err;
+      log.error({ err, requestId }, 'API key lookup failed: database unavailable');
+      return unavailable(res, requestId);
+    }
     const access = accessEntries.get(req);
     if (access && principal) access.keyId = principal.keyId;
     if (!principal) {
@@ -270,9 +292,11 @@ export async function createApp(config: Readonly<AppConfig>, ds: DataSource, log
     inFlight++;
     route(req, res, url, requestId)
       .catch((err) => {
-        log.error({ err, requestId }, 'request failed');
-        if (!res.headersSent) reject(res, 500, ErrorCode.INTERNAL_SERVER_ERROR, 'Internal server error', requestId);
-        else res.end();
+        const down = isUnavailable(err);
+        log.error({ err, requestId }, down ? 'request failed: database unavailable' : 'request failed');
+        if (res.headersSent) res.end();
+        else if (down) unavailable(res, requestId);
+        else reject(res, 500, ErrorCode.INTERNAL_SERVER_ERROR, 'Internal server error', requestId);
       })
       // In flight until the handler is done, even if the client went away: shutdown must not close the
       // database under a request that is still running.
@@ -342,10 +366,16 @@ export async function createApp(config: Readonly<AppConfig>, ds: DataSource, log
       case '/healthz':
         return sendJson(res, 200, { status: 'ok' });
       case '/readyz': {
-        const ok = ready && (await databaseAnswers(ds));
-        // Replicas are detail: without a healthy one the primary serves the analytics, so the instance stays ready.
+        // Bounded: a frozen database makes this 503 within a second, it never waits for the statement timeout.
+        const database = ready && (await databaseAnswers(ds));
+        const ok = ready && database;
+        // Replicas and the Redis bridge are detail: without them the instance still serves HTTP, so it stays ready.
         const replicas = replicaRouterOf(ds)?.status();
-        return sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : 'not ready', ...(replicas ? { replicas } : {}) });
+        const bridge = subscriptions.bridgeStatus();
+        if (!ok) res.setHeader('retry-after', String(RETRY_AFTER_SECONDS));
+        return sendJson(res, ok ? 200 : 503, {
+          status: ok ? 'ready' : 'not ready', ...(ok ? {} : ready ? { database: 'down' } : { reason: 'stopping' }), ...(replicas ? { replicas } : {}), ...(bridge ? { redis: bridge } : {}),
+        });
       }
       case '/metrics':
         if (!config.metrics) return sendJson(res, 404, { error: 'not found' });
@@ -404,15 +434,6 @@ export async function createApp(config: Readonly<AppConfig>, ds: DataSource, log
       await services.analytics.fits.stop();
     },
   };
-}
-
-async function databaseAnswers(ds: DataSource): Promise<boolean> {
-  try {
-    await ds.query('SELECT 1');
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer | null> {

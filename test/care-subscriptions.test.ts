@@ -141,38 +141,50 @@ test('the WebSocket needs a valid API key and serves only subscriptions; bad arg
 });
 
 test('the Redis bridge delivers an event published on one instance once to the subscribers of every instance', async () => {
-  // Two instances' event targets over an in-memory stand-in for Redis pub/sub (same calls as ioredis).
-  const subscribers: { channels: Set<string>; listeners: ((channel: string, message: string) => void)[] }[] = [];
+  // Two instances' event targets over an in-memory stand-in for a Redis stream (same calls as ioredis).
+  const stream: [string, string[]][] = [];
+  let seq = 0;
   const fakeRedis = (): RedisClient => {
-    const me = { channels: new Set<string>(), listeners: [] as ((channel: string, message: string) => void)[] };
-    subscribers.push(me);
+    const listeners: Record<string, ((arg?: unknown) => void)[]> = {};
+    setImmediate(() => listeners.ready?.forEach((l) => l()));
     return {
-      async publish(channel, message) {
-        for (const s of subscribers) if (s.channels.has(channel)) setImmediate(() => s.listeners.forEach((l) => l(channel, message)));
-        return 1;
+      status: 'ready',
+      async xadd(_key, ...args) {
+        const id = `${Date.now()}-${seq++}`;
+        stream.push([id, args.slice(args.indexOf('*') + 1).map(String)]);
+        return id;
       },
-      async subscribe(...channels) {
-        channels.forEach((c) => me.channels.add(c));
-        return channels.length;
+      async xread(...args) {
+        const after = String(args[args.length - 1]);
+        const newer = () => stream.filter(([id]) => compareIds(id, after) > 0);
+        for (let i = 0; i < 20 && !newer().length; i++) await sleep(5);
+        return newer().length ? [['caregraph:events', newer()]] : null;
       },
-      on(_event, listener) {
-        me.listeners.push(listener);
+      on(event, listener) {
+        (listeners[event] ??= []).push(listener);
         return this;
       },
       async quit() {
-        me.channels.clear();
         return 'OK';
       },
+      disconnect() {},
     };
+  };
+  const compareIds = (a: string, b: string) => {
+    const [am, as] = a.split('-').map(Number);
+    const [bm, bs] = b.split('-').map(Number);
+    return am - bm || as - bs;
   };
   const log = createLogger('silent');
   const instances = [new BridgedEventTarget(), new BridgedEventTarget()].map((target) => ({ target, pubSub: createPubSub<{ 'care-events': [{ n: number }] }>({ eventTarget: target }) }));
-  const bridges = await Promise.all(instances.map((i) => connectRedisBridge(i.target, 'redis://fake', log, fakeRedis)));
+  const bridges = instances.map((i) => connectRedisBridge(i.target, 'redis://fake', log, fakeRedis));
   const received: string[] = [];
   const listen = async (name: string, i: (typeof instances)[number]) => {
+    let n = 0;
+    // Local events arrive at once, the other instance's through Redis: any order, each once.
     for await (const e of i.pubSub.subscribe('care-events')) {
       received.push(`${name}:${e.n}`);
-      if (e.n === 2) return;
+      if (++n === 2) return;
     }
   };
   const done = Promise.all([listen('a', instances[0]), listen('b', instances[1])]);
@@ -180,6 +192,7 @@ test('the Redis bridge delivers an event published on one instance once to the s
   instances[0].pubSub.publish('care-events', { n: 1 });
   instances[1].pubSub.publish('care-events', { n: 2 });
   await done;
+  await sleep(100); // nothing more may come (a duplicate would)
   expect(received.sort()).toEqual(['a:1', 'a:2', 'b:1', 'b:2']);
   await Promise.all(bridges.map((b) => b.close()));
 });

@@ -13,7 +13,13 @@ export enum ErrorCode {
   ANALYTICS_LIMIT = 'ANALYTICS_LIMIT',
   /** An idempotency key sent again with a different request (IETF Idempotency-Key draft: 422). */
   IDEMPOTENCY_KEY_REUSED = 'IDEMPOTENCY_KEY_REUSED',
+  /** A dependency (the database) is down or not answering: nothing was done; retry after `Retry-After`. */
   SERVICE_UNAVAILABLE = 'SERVICE_UNAVAILABLE',
+  /**
+   * A write lost its database while it ran (timeout, connection lost): it may or may not have been saved.
+   * Retry with the same idempotency key; HTTP 503 with `Retry-After` like SERVICE_UNAVAILABLE.
+   */
+  OUTCOME_UNKNOWN = 'OUTCOME_UNKNOWN',
   INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
 }
 
@@ -44,6 +50,34 @@ const KNOWN_CODES = new Set<string>([
   'PERSISTED_QUERY_NOT_SUPPORTED',
   'OPERATION_RESOLUTION_FAILURE',
 ]);
+
+/** Seconds a client should wait before retrying when a dependency is down (the `Retry-After` of every 503). */
+export const RETRY_AFTER_SECONDS = 2;
+
+/** The codes that mean "a dependency is down": HTTP 503 with `Retry-After`. */
+export const UNAVAILABLE_CODES: ReadonlySet<string> = new Set([ErrorCode.SERVICE_UNAVAILABLE, ErrorCode.OUTCOME_UNKNOWN]);
+
+/**
+ * Errors raised while a write (a mutation) ran. A statement that timed out or lost its connection there may
+ * have committed: mapError says OUTCOME_UNKNOWN for these, SERVICE_UNAVAILABLE for the same error in a read.
+ */
+const duringWrite = new WeakSet<object>();
+export function markDuringWrite(err: unknown): void {
+  if (err && typeof err === 'object') duringWrite.add(err);
+}
+
+/** The database (or its pool) refused before a statement was sent: nothing ran, whatever the operation. */
+const NOT_STARTED = /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|Pool is closed|Queue limit reached|DB_POOL_TIMEOUT|No connections available|ER_CON_COUNT_ERROR|Too many connections|Can't add new command when connection is in closed state/;
+/** The database went away or stopped answering while a statement may have been running. */
+const INTERRUPTED = /PROTOCOL_CONNECTION_LOST|ECONNRESET|ETIMEDOUT|Connection lost|ER_SERVER_SHUTDOWN|EPIPE|PROTOCOL_SEQUENCE_TIMEOUT|Query inactivity timeout|max_statement_time|ER_QUERY_TIMEOUT|ER_STATEMENT_TIMEOUT|ER_QUERY_INTERRUPTED/;
+
+export const OUTCOME_UNKNOWN_MESSAGE = 'The database stopped answering while this write ran: it may or may not have been saved. '
+  + 'Retry with the same idempotency key (a saved write is not repeated); without one, check before retrying';
+
+/** Whether an error means a dependency is down (for callers outside GraphQL, e.g. the API-key lookup). */
+export function isUnavailable(err: unknown): boolean {
+  return UNAVAILABLE_CODES.has(mapError(err).code);
+}
 
 export interface MappedError {
   message: string;
@@ -81,11 +115,15 @@ export function mapError(original: unknown, fallbackCode?: string): MappedError 
     if (code === undefined && typeof status === 'number' && status >= 400 && status < 500) return { message: original.message, code: 'BAD_REQUEST' };
   }
   const text = `${(original as { code?: string })?.code ?? ''} ${(original as Error)?.message ?? ''} ${(original as { driverError?: { code?: string } })?.driverError?.code ?? ''}`;
-  if (/ECONNREFUSED|PROTOCOL_CONNECTION_LOST|ECONNRESET|ETIMEDOUT|Connection lost|Pool is closed|ER_SERVER_SHUTDOWN|EPIPE/.test(text)) {
+  const syscall = (original as { syscall?: string })?.syscall ?? (original as { driverError?: { syscall?: string } })?.driverError?.syscall;
+  // A connection that could not be opened (refused, or its handshake timed out) ran nothing.
+  if (NOT_STARTED.test(text) || (syscall === 'connect' && INTERRUPTED.test(text))) {
     return { message: 'The database is unavailable right now; retry shortly', code: ErrorCode.SERVICE_UNAVAILABLE, internal: original };
   }
-  if (/PROTOCOL_SEQUENCE_TIMEOUT|Query inactivity timeout|max_statement_time|ER_QUERY_TIMEOUT|ER_STATEMENT_TIMEOUT/.test(text)) {
-    return { message: 'The query took too long and was stopped', code: ErrorCode.SERVICE_UNAVAILABLE, internal: original };
+  if (INTERRUPTED.test(text)) {
+    if (duringWrite.has(original as object)) return { message: OUTCOME_UNKNOWN_MESSAGE, code: ErrorCode.OUTCOME_UNKNOWN, internal: original };
+    const timedOut = /TIMEOUT|timeout|max_statement_time|INTERRUPTED/.test(text) && !/ETIMEDOUT/.test(text);
+    return { message: timedOut ? 'The query took too long and was stopped' : 'The database is unavailable right now; retry shortly', code: ErrorCode.SERVICE_UNAVAILABLE, internal: original };
   }
   // A value its column cannot hold (text in a narrower character set, too long, out of range): the client's input.
   if (/ER_TRUNCATED_WRONG_VALUE|ER_DATA_TOO_LONG|ER_WARN_DATA_OUT_OF_RANGE|WARN_DATA_TRUNCATED|ER_CANT_AGGREGATE_2COLLATIONS|ER_INVALID_CHARACTER_STRING/.test(text)) {

@@ -3,6 +3,7 @@ import type { DataSource } from 'typeorm';
 import { createDataSource } from '../../ormconfig';
 import type { Logger } from 'pino';
 import type { DatabaseConfig } from '../config';
+import { boundPoolWaits } from './pool-guard';
 import { ReplicaRouter, registerReplicaRouter } from './replicas';
 
 /** mysql:// may point at MySQL or MariaDB; asks the server which, once, before TypeORM starts. */
@@ -18,12 +19,16 @@ export async function resolveFlavor(db: DatabaseConfig): Promise<DatabaseConfig>
   }
 }
 
+/** Default of DB_POOL_WAIT_MS. */
+export const DEFAULT_POOL_WAIT_MS = 1000;
+
 /** Opens the database and applies pending migrations (never synchronize); starts watching read replicas. */
 export async function openDatabase(
   db: DatabaseConfig,
-  options: { statementTimeoutMs?: number; poolSize?: number; replicaMaxLagSeconds?: number; log?: Pick<Logger, 'warn' | 'info'> } = {},
+  options: { statementTimeoutMs?: number; poolSize?: number; poolWaitMs?: number; replicaMaxLagSeconds?: number; log?: Pick<Logger, 'warn' | 'info'> } = {},
 ): Promise<DataSource> {
   const ds = await createDataSource(await resolveFlavor(db), options).initialize();
+  boundPoolWaits(ds, options.poolWaitMs ?? DEFAULT_POOL_WAIT_MS);
   await ds.runMigrations({ transaction: 'each' });
   if (db.kind === 'mysql') await assertUtf8mb4(ds);
   if (db.kind === 'mysql' && db.replicas?.length) {

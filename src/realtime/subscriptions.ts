@@ -8,7 +8,7 @@ import { assertCost } from '../common/cost';
 import { useServer } from 'graphql-ws/use/ws';
 import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { bearerToken, clientError, ErrorCode, mapError } from '../common/errors';
+import { bearerToken, clientError, ErrorCode, isUnavailable, mapError } from '../common/errors';
 import type { RateLimiter } from '../common/rate-limit';
 import type { AppConfig } from '../config';
 import { Loaders, type Context } from '../context';
@@ -16,9 +16,11 @@ import type { Principal } from '../modules/auth/auth.service';
 import { startSlaWatcher } from '../modules/care/ticket/sla-watcher';
 import type { Services } from '../services';
 import { careEventTarget, KEY_REVOKED_TOPIC, publishKeyRevoked } from './pubsub';
-import { connectRedisBridge, ioredisFactory } from './redis-bridge';
+import { connectRedisBridge, ioredisFactory, type BridgeStatus } from './redis-bridge';
 
 export interface Subscriptions {
+  /** The Redis bridge's state for /readyz; null without REDIS_URL. */
+  bridgeStatus(): BridgeStatus | null;
   /** Closes every WebSocket, stops the SLA watcher and the Redis bridge. */
   close(): Promise<void>;
 }
@@ -32,6 +34,8 @@ const withCode = (errors: readonly GraphQLError[], code: string): GraphQLError[]
 /** Close codes: too many connections for one key; a revoked key (graphql-ws's own Forbidden). */
 export const CLOSE_TOO_MANY_CONNECTIONS = 4429;
 export const CLOSE_KEY_REVOKED = 4403;
+/** The database was down when the connection authenticated (RFC 6455 "Try Again Later"). */
+export const CLOSE_TRY_AGAIN_LATER = 1013;
 
 /**
  * graphql-ws on the HTTP server's own port and path (/graphql), for subscriptions only. A connection
@@ -86,9 +90,18 @@ export function attachSubscriptions(
       schema,
       async onConnect(ctx) {
         const key = bearerToken(ctx.connectionParams?.authorization) ?? bearerToken(ctx.extra.request.headers.authorization);
-        const principal = key ? await services.auth.authenticate(key) : null;
-        if (!principal) return false; // graphql-ws closes with 4403 Forbidden
         const socket = ctx.extra.socket;
+        let principal: Principal | null;
+        try {
+          principal = key ? await services.auth.authenticate(key) : null;
+        } catch (err) {
+          if (!isUnavailable(err)) throw err;
+          // The key lookup needs the database: 1013 "Try Again Later", not Forbidden (the key may be fine).
+          log.error({ err }, 'API key lookup for a WebSocket failed: database unavailable');
+          socket.close(CLOSE_TRY_AGAIN_LATER, 'database unavailable; retry shortly');
+          return false;
+        }
+        if (!principal) return false; // graphql-ws closes with 4403 Forbidden
         const open = socketsByKey.get(principal.keyId) ?? new Set<WebSocket>();
         if (open.size >= limits.maxConnectionsPerKey) {
           socket.close(CLOSE_TOO_MANY_CONNECTIONS, `at most ${limits.maxConnectionsPerKey} connections per API key`);
@@ -157,10 +170,11 @@ export function attachSubscriptions(
   // Resolving the client first makes a missing package fail the start-up, not the first event.
   const redis = config.redisUrl ? ioredisFactory() : null;
   const watcher = startSlaWatcher(services.care.tickets, log);
+  // Never waits for Redis: down at start-up, the bridge connects later by itself (see /readyz).
   const bridge = redis && config.redisUrl ? connectRedisBridge(careEventTarget, config.redisUrl, log, redis) : null;
-  bridge?.catch((err) => log.error({ err }, 'could not connect the Redis bridge for care events'));
 
   return {
+    bridgeStatus: () => bridge?.status() ?? null,
     async close() {
       clearInterval(recheck);
       stopListening();
@@ -168,7 +182,7 @@ export function attachSubscriptions(
       await watcher.stop();
       await server.dispose();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
-      await (await bridge?.catch(() => null))?.close();
+      await bridge?.close();
     },
   };
 }
