@@ -1,6 +1,7 @@
 import { DEFAULT_ANALYTIC_LIMITS } from '../src/modules/analytics/limits';
 import { ModelStore, type DataVersion } from '../src/modules/analytics/model-store';
 import { ok, startTestApp, type TestApp } from './support/app';
+import { makeCustomer, makeProduct, makePurchase } from './support/factories';
 import { loadCdnowSample } from './support/bulk';
 
 /** Population models are fitted once, stored with the data they were fitted on, and shared. */
@@ -166,3 +167,24 @@ test('MODEL_REFRESH=background: a stale model answers at once while one fit repl
   await new Promise((r) => setTimeout(r, 800));
   expect(fits).toBe(3);
 }, 30_000);
+
+test('MODEL_REFRESH=background: a warm dashboard aggregate is reused until a customer, purchase or feedback is added', async () => {
+  const app = await startTestApp({ MODEL_REFRESH: 'background' });
+  try {
+    const c = await makeCustomer(app, { country: 'DE' });
+    const p = await makeProduct(app, { price: 5 });
+    await makePurchase(app, c.id, [{ productId: p.id, quantity: 2 }]);
+    const summary = async () => app.gql(`{ analyticsSummary(groupBy: COUNTRY) { group customers revenue } painPoints { issue count } }`);
+    const first = await summary();
+    const second = await summary();
+    expect(ok(second)).toEqual(ok(first));
+    expect(second.extensions!.sql!.statements).toBeLessThan(first.extensions!.sql!.statements);
+    expect(second.extensions!.sql!.statements).toBe(1); // the data marks only
+    await makeCustomer(app, { country: 'FR' });
+    const third = await summary();
+    expect(ok(third).analyticsSummary.map((g: { group: string }) => g.group).sort()).toEqual(['DE', 'FR']);
+    expect(third.extensions!.sql!.statements).toBeGreaterThan(1);
+  } finally {
+    await app.close();
+  }
+}, 60_000);

@@ -47,9 +47,9 @@ export class AnalyticsData {
       // High-water marks by primary key (index lookups), not COUNT(*): at 100k customers the counts cost ~40 ms
       // a request. Models refit when the marks moved by more than STALE_AFTER.
       `SELECT (SELECT COALESCE(MAX(id), 0) FROM customers) AS c, (SELECT COALESCE(MAX(id), 0) FROM purchases) AS p, ` +
-        `(SELECT COUNT(*) FROM products) AS n, (SELECT MAX(updated_at) FROM products) AS u`,
+        `(SELECT COUNT(*) FROM products) AS n, (SELECT MAX(updated_at) FROM products) AS u, (SELECT COALESCE(MAX(id), 0) FROM feedback) AS f`,
     );
-    return { customers: Number(r.c), purchases: Number(r.p), products: Number(r.n), productsUpdatedAt: String(r.u ?? '') };
+    return { customers: Number(r.c), purchases: Number(r.p), products: Number(r.n), productsUpdatedAt: String(r.u ?? ''), feedback: Number(r.f) };
   }
 
   /** Purchase statistics of every customer as of a date (live: the denormalised columns). */

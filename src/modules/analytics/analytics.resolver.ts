@@ -223,7 +223,7 @@ export class AnalyticsQueryResolver {
   }
 
   @Query(() => [PainPoint], { description: 'Issues of unsatisfied feedback (score <= 2), most reported first.' })
-  painPoints(
+  async painPoints(
     @Arg('first', () => Int, { defaultValue: 10 }) first: number,
     @Arg('periodDays', () => Int, { defaultValue: 30 }) periodDays: number,
     @Arg('asOf', () => String, AS_OF) asOfArg: string | undefined,
@@ -231,7 +231,10 @@ export class AnalyticsQueryResolver {
   ) {
     if (first < 0 || first > 100) throw badInput('first must be from 0 to 100');
     if (periodDays < 1 || periodDays > 366) throw badInput('periodDays must be from 1 to 366');
-    return ctx.services.analytics.painPoints(parseAsOf(asOfArg) ?? new Date(), periodDays, first);
+    const asOf = parseAsOf(asOfArg);
+    if (asOf) return ctx.services.analytics.painPoints(asOf, periodDays, first);
+    const version = await ctx.loaders.analytics.version();
+    return ctx.services.analytics.aggregate(`painPoints:${periodDays}:${first}`, version, () => ctx.services.analytics.painPoints(new Date(), periodDays, first));
   }
 
   @Query(() => [SatisfactionPeriod], { description: 'Average score and satisfied ratio by month, channel, country, segment or RFM segment.' })
@@ -240,8 +243,9 @@ export class AnalyticsQueryResolver {
     @Arg('asOf', () => String, AS_OF) asOfArg: string | undefined,
     @Ctx() ctx: Context,
   ) {
-    const asOf = parseAsOf(asOfArg) ?? new Date();
-    return ctx.services.analytics.satisfactionSummary(groupBy, asOf, () => customerGroups(groupBy, ctx));
+    const asOf = parseAsOf(asOfArg);
+    const summary = () => ctx.services.analytics.satisfactionSummary(groupBy, asOf ?? new Date(), () => customerGroups(groupBy, ctx));
+    return asOf ? summary() : ctx.services.analytics.aggregate(`satisfaction:${groupBy}`, await ctx.loaders.analytics.version(), summary);
   }
 
   @Query(() => DemandForecast, { description: 'Units per month of a product or a category, and the next months by linear trend.' })
@@ -331,6 +335,10 @@ export class AnalyticsQueryResolver {
 
   @Query(() => [AnalyticsSummaryRow], { description: 'Customers, purchases, revenue, satisfaction and churn risk per group of customers (segment, RFM segment, country), or buyers, purchases and revenue per month or sales channel of purchase (satisfaction by month too).' })
   async analyticsSummary(@Arg('groupBy', () => SummaryGroupBy) groupBy: SummaryGroupBy, @Ctx() ctx: Context) {
+    return ctx.services.analytics.aggregate(`summary:${groupBy}`, await ctx.loaders.analytics.version(), () => this.summary(groupBy, ctx));
+  }
+
+  private async summary(groupBy: SummaryGroupBy, ctx: Context) {
     const a = ctx.services.analytics;
     if (groupBy === SummaryGroupBy.MONTH || groupBy === SummaryGroupBy.CHANNEL) {
       // Purchases grouped by their month or sales channel: customers are the distinct buyers of the group. Feedback is

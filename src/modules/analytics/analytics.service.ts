@@ -158,6 +158,9 @@ function averageOrderValue(points: SpendPoint[]): number {
   return paid.length ? paid.reduce((sum, p) => sum + p.cents, 0) / 100 / paid.length : 0;
 }
 
+/** How long a dashboard aggregate is reused while the data marks stand (MODEL_REFRESH=background). */
+export const AGGREGATE_TTL_MS = 60_000;
+
 /** Loads what the analytic fields need (in batches), fits population models once, calls the pure maths. */
 export class AnalyticsService {
   readonly data: AnalyticsData;
@@ -167,11 +170,32 @@ export class AnalyticsService {
   /** Heavy fits run on a worker thread so that requests keep being answered meanwhile. */
   readonly fits: FitPool;
 
-  constructor(private readonly ds: DataSource, limits: AnalyticLimits = DEFAULT_ANALYTIC_LIMITS) {
+  /** Dashboard aggregates computed lately, by what they were computed on (MODEL_REFRESH=background only). */
+  private readonly aggregates = new Map<string, { until: number; value: Promise<unknown> }>();
+
+  constructor(private readonly ds: DataSource, private readonly limits: AnalyticLimits = DEFAULT_ANALYTIC_LIMITS) {
     // Population reads go to a read replica when there is a healthy one (src/db/replicas.ts).
     this.data = new AnalyticsData(analyticsReader(ds));
     this.store = new ModelStore(ds, limits);
     this.fits = new FitPool({ timeoutMs: limits.fitTimeoutMs, heapMb: limits.fitHeapMb });
+  }
+
+  /**
+   * A dashboard aggregate (summaries, pain points) reused for AGGREGATE_TTL_MS while no customer, purchase or
+   * feedback was added, so that a warm dashboard does not rescan every customer per request. Only with
+   * MODEL_REFRESH=background, which accepts answers this much behind edits of existing rows.
+   */
+  aggregate<T>(key: string, version: DataVersion, compute: () => Promise<T>): Promise<T> {
+    if (this.limits.modelRefresh !== 'background') return compute();
+    const k = `${key}|${version.customers}|${version.purchases}|${version.feedback ?? ''}`;
+    const now = Date.now();
+    const hit = this.aggregates.get(k);
+    if (hit && hit.until > now) return hit.value as Promise<T>;
+    if (this.aggregates.size >= 256) this.aggregates.clear();
+    const value = compute();
+    value.catch(() => this.aggregates.delete(k));
+    this.aggregates.set(k, { until: now + AGGREGATE_TTL_MS, value });
+    return value;
   }
 
   static statsFromCustomer(c: Customer): CustomerStats {

@@ -99,6 +99,8 @@ export interface DataVersion {
   purchases: number;
   products: number;
   productsUpdatedAt: string;
+  /** High-water mark of feedback (dashboard aggregates). */
+  feedback?: number;
 }
 
 export interface StoredModel<T> {
