@@ -3,13 +3,14 @@ import type { DataSource } from 'typeorm';
 import { openDatabase } from '../src/db/database';
 import { dialectOf } from '../src/db/dialect';
 import { createScratchDatabase } from '../src/db/scratch';
+import { dbKind } from './support/app';
 import { seedDemoIfEmpty } from '../src/db/seed/demo';
 import { generateCompany } from '../src/db/seed/generator';
 import { seedDatabase, type SeedSummary } from '../src/db/seed/load';
 import { runSeed } from '../src/db/seed/seed.command';
 
-/** MariaDB/MySQL when DATABASE_URL says so, SQLite otherwise. */
-const kind: 'mysql' | 'sqlite' = /^(mysql|mariadb):/.test(process.env.DATABASE_URL ?? '') ? 'mysql' : 'sqlite';
+/** MariaDB/MySQL or PostgreSQL when DATABASE_URL says so, SQLite otherwise. */
+const kind = dbKind;
 const AS_OF = new Date('2025-01-01T00:00:00Z');
 const DAY = 86_400_000;
 
@@ -22,7 +23,7 @@ interface Scratch {
 async function scratch(): Promise<Scratch> {
   const { db, drop } = await createScratchDatabase(kind, process.env.DATABASE_URL);
   const ds = await openDatabase(db);
-  return { ds, url: db.kind === 'mysql' ? db.url : `sqlite:${db.file}`, drop };
+  return { ds, url: db.kind === 'sqlite' ? `sqlite:${db.file}` : db.url, drop };
 }
 
 const num = async (ds: DataSource, sql: string, params: unknown[] = []) => Number(((await ds.query(sql, params)) as Record<string, unknown>[])[0].n);

@@ -7,8 +7,10 @@ import { createScratchDatabase } from '../../src/db/scratch';
 import { createLogger } from '../../src/logger';
 import { createApp, type App } from '../../src/server';
 
-/** Which database the suite runs on: MariaDB/MySQL when DATABASE_URL says so, SQLite otherwise. */
-export const dbKind: 'mysql' | 'sqlite' = process.env.DATABASE_URL?.startsWith('mysql') || process.env.DATABASE_URL?.startsWith('mariadb') ? 'mysql' : 'sqlite';
+/** Which database the suite runs on: MariaDB/MySQL or PostgreSQL when DATABASE_URL says so, SQLite otherwise. */
+export const dbKind: 'mysql' | 'postgres' | 'sqlite' = /^(mysql|mariadb):/.test(process.env.DATABASE_URL ?? '')
+  ? 'mysql'
+  : /^postgres(ql)?:/.test(process.env.DATABASE_URL ?? '') ? 'postgres' : 'sqlite';
 
 export interface GqlResult<T = any> {
   status: number;

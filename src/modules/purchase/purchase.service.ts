@@ -137,7 +137,7 @@ export class PurchaseService {
         // Lock the customer first (MySQL): the purchase insert's foreign-key check takes a shared lock on this
         // row and the stats update below needs an exclusive one, so concurrent retries of one key deadlocked.
         const customer = await m.getRepository(Customer).findOne({
-          where: { id: customerId }, lock: this.dialect.kind === 'mysql' ? { mode: 'pessimistic_write' } : undefined,
+          where: { id: customerId }, lock: this.dialect.rowLocks ? { mode: 'pessimistic_write' } : undefined,
         });
         if (!customer || customer.erasedAt) throw notFound('Customer', input.customerId);
         const products = await m.getRepository(Product).findBy(lineProducts.map((id) => ({ id })));
