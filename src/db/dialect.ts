@@ -21,6 +21,8 @@ export interface Dialect {
   like(column: string): string;
   /** Largest number of bound parameters one statement should carry. */
   maxParams: number;
+  /** ORDER BY direction with NULL lowest, as MySQL and SQLite sort it (PostgreSQL puts NULL highest). */
+  nullsLow(direction: 'ASC' | 'DESC'): string;
   /** SELECT ... FOR UPDATE exists (MySQL, PostgreSQL); SQLite serialises writers instead (BEGIN IMMEDIATE). */
   rowLocks: boolean;
 }
@@ -43,6 +45,7 @@ const mysql: Dialect = {
   millis: (c) => `(${c} - INTERVAL MICROSECOND(${c}) % 1000 MICROSECOND)`,
   like: (c) => `${c} LIKE ? ESCAPE '!'`,
   maxParams: 60000,
+  nullsLow: (d) => d,
   rowLocks: true,
 };
 
@@ -58,6 +61,7 @@ const postgres: Dialect = {
   like: (c) => `${c} ILIKE ? ESCAPE '!'`,
   // The protocol counts parameters in 16 bits (65535 at most).
   maxParams: 60000,
+  nullsLow: (d) => (d === 'ASC' ? 'ASC NULLS FIRST' : 'DESC NULLS LAST'),
   rowLocks: true,
 };
 
@@ -70,6 +74,7 @@ const sqlite: Dialect = {
   millis: (c) => `strftime('%Y-%m-%d %H:%M:%f', ${c})`,
   like: (c) => `${c} LIKE ? ESCAPE '!'`,
   maxParams: 30000,
+  nullsLow: (d) => d,
   rowLocks: false,
 };
 
