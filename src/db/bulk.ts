@@ -72,6 +72,17 @@ export async function maxIds<T extends string>(sql: SqlRunner, tables: readonly 
 }
 
 /**
+ * After rows were written with explicit ids: PostgreSQL's id sequences do not follow such inserts (MySQL's
+ * AUTO_INCREMENT and SQLite's rowid do), so each table's sequence is moved past its largest id.
+ */
+export async function syncIdSequences(sql: SqlRunner, dialect: Dialect, tables: readonly string[]): Promise<void> {
+  if (dialect.kind !== 'postgres') return;
+  for (const t of tables) {
+    await sql.query(`SELECT setval(pg_get_serial_sequence('${t}', 'id'), COALESCE((SELECT MAX(id) FROM ${t}), 0) + 1, false)`);
+  }
+}
+
+/**
  * A transaction that will write. On SQLite it starts with BEGIN IMMEDIATE: a deferred transaction that has
  * read and then writes fails at once ("database is locked") when another process (a second import, the
  * server) wrote in between; taking the write lock first makes it wait its turn (busy_timeout) instead.

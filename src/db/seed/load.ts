@@ -2,7 +2,7 @@ import type { DataSource, QueryRunner } from 'typeorm';
 import { PurchaseService } from '../../modules/purchase/purchase.service';
 import { dialectOf, type Dialect } from '../dialect';
 import { tagsTransformer } from '../transformers';
-import { bindable, insertRows, maxIds } from '../bulk';
+import { bindable, insertRows, maxIds, syncIdSequences } from '../bulk';
 import { generateCatalogue, generateCompany, type CompanyOptions, type SeedBatch, type SeedIds } from './generator';
 
 export interface SeedDatabaseOptions extends Omit<CompanyOptions, 'firstIds' | 'productIds'> {
@@ -85,6 +85,7 @@ export async function seedDatabase(ds: DataSource, options: SeedDatabaseOptions)
       done.feedback += batch.feedback.length;
       options.onBatch?.({ ...done });
     }
+    await syncIdSequences(qr, dialect, TABLES);
     const rowsDone = performance.now();
     await new PurchaseService(ds).refreshCustomerStats('all', qr.manager);
     const end = performance.now();
