@@ -1,4 +1,5 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { isUniqueViolation } from '../db/dialect';
 
 /** The closed set of error codes clients may rely on (`extensions.code`). */
 export enum ErrorCode {
@@ -81,15 +82,24 @@ export function mapError(original: unknown, fallbackCode?: string): MappedError 
     if (code === undefined && typeof status === 'number' && status >= 400 && status < 500) return { message: original.message, code: 'BAD_REQUEST' };
   }
   const text = `${(original as { code?: string })?.code ?? ''} ${(original as Error)?.message ?? ''} ${(original as { driverError?: { code?: string } })?.driverError?.code ?? ''}`;
-  if (/ECONNREFUSED|PROTOCOL_CONNECTION_LOST|ECONNRESET|ETIMEDOUT|Connection lost|Pool is closed|ER_SERVER_SHUTDOWN|EPIPE/.test(text)) {
+  // PostgreSQL's SQLSTATE (pg puts it on the driver error; TypeORM wraps that in QueryFailedError).
+  const sqlState = [(original as { driverError?: { code?: unknown } })?.driverError?.code, (original as { code?: unknown })?.code]
+    .find((c): c is string => typeof c === 'string' && /^[0-9A-Z]{5}$/.test(c)) ?? '';
+  if (/ECONNREFUSED|PROTOCOL_CONNECTION_LOST|ECONNRESET|ETIMEDOUT|Connection lost|Pool is closed|ER_SERVER_SHUTDOWN|EPIPE|Connection terminated|connection error and is not queryable|timeout exceeded when trying to connect/.test(text)
+    || /^(08...|57P0[1-3]|53300)$/.test(sqlState)) {
     return { message: 'The database is unavailable right now; retry shortly', code: ErrorCode.SERVICE_UNAVAILABLE, internal: original };
   }
-  if (/PROTOCOL_SEQUENCE_TIMEOUT|Query inactivity timeout|max_statement_time|ER_QUERY_TIMEOUT|ER_STATEMENT_TIMEOUT/.test(text)) {
+  if (/PROTOCOL_SEQUENCE_TIMEOUT|Query inactivity timeout|max_statement_time|ER_QUERY_TIMEOUT|ER_STATEMENT_TIMEOUT/.test(text) || sqlState === '57014') {
     return { message: 'The query took too long and was stopped', code: ErrorCode.SERVICE_UNAVAILABLE, internal: original };
   }
   // A value its column cannot hold (text in a narrower character set, too long, out of range): the client's input.
-  if (/ER_TRUNCATED_WRONG_VALUE|ER_DATA_TOO_LONG|ER_WARN_DATA_OUT_OF_RANGE|WARN_DATA_TRUNCATED|ER_CANT_AGGREGATE_2COLLATIONS|ER_INVALID_CHARACTER_STRING/.test(text)) {
+  if (/ER_TRUNCATED_WRONG_VALUE|ER_DATA_TOO_LONG|ER_WARN_DATA_OUT_OF_RANGE|WARN_DATA_TRUNCATED|ER_CANT_AGGREGATE_2COLLATIONS|ER_INVALID_CHARACTER_STRING/.test(text)
+    || /^(22001|22003|22008|22021|22P05)$/.test(sqlState)) {
     return { message: 'A value does not fit its field (too long, out of range, or characters the database cannot store)', code: ErrorCode.BAD_USER_INPUT, internal: original };
+  }
+  // A unique index refused a write no service anticipated (they name the field themselves): still the client's conflict.
+  if (isUniqueViolation(original)) {
+    return { message: 'A record with the same unique value already exists', code: ErrorCode.CONFLICT, internal: original };
   }
   if (fallbackCode && KNOWN_CODES.has(fallbackCode) && fallbackCode !== ErrorCode.INTERNAL_SERVER_ERROR) {
     return { message: (original as Error).message, code: fallbackCode };
