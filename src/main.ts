@@ -80,7 +80,7 @@ async function main() {
     });
     app.http.listen(config.port, config.host, resolve);
   });
-  const where = config.database.kind === 'sqlite' ? `SQLite ${config.database.file}` : `MySQL ${config.database.database}`;
+  const where = config.database.kind === 'sqlite' ? `SQLite ${config.database.file}` : `${config.database.kind === 'postgres' ? 'PostgreSQL' : 'MySQL'} ${config.database.database}`;
   log.info({ database: where }, `CareGraph is listening on http://${config.host}:${config.port}/graphql`);
   if (config.playground !== 'off') console.error(`\n  CareGraph playground: http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}/graphql`);
   console.error(devKey

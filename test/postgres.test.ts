@@ -2,7 +2,8 @@ import { Client } from 'pg';
 import { mapError } from '../src/common/errors';
 import { openDatabase } from '../src/db/database';
 import { createScratchDatabase } from '../src/db/scratch';
-import { dbKind } from './support/app';
+import { dbKind, ok, startTestApp } from './support/app';
+import { makeCustomer } from './support/factories';
 
 /** What only PostgreSQL does differently; the rest of the suite runs on it unchanged (DATABASE_URL=postgres://...). */
 const run = dbKind === 'postgres' ? describe : describe.skip;
@@ -57,6 +58,40 @@ run('PostgreSQL specifics', () => {
       await expect(openDatabase({ kind: 'postgres', url: url.toString(), database: name })).rejects.toThrow(/encoding is SQL_ASCII, not UTF8/);
     } finally {
       await sql(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    }
+  });
+
+  test('connections cut by the server (pg_terminate_backend, as in a restart) are answered 503 at worst, never 500, and the pool recovers', async () => {
+    const t = await startTestApp();
+    try {
+      await makeCustomer(t, { name: 'Before the cut' });
+      const database = (t.ds.options as { url: string }).url.replace(/^.*\//, '');
+      const admin = new URL(process.env.DATABASE_URL!);
+      admin.pathname = '/postgres';
+      const c = new Client({ connectionString: admin.toString() });
+      await c.connect();
+      try {
+        const cut = await c.query('SELECT pg_terminate_backend(pid) AS done FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [database]);
+        expect(cut.rows.length).toBeGreaterThan(0);
+      } finally {
+        await c.end();
+      }
+      const seen: number[] = [];
+      for (let i = 0; i < 20; i++) {
+        const r = await t.gql('{ customers(first: 5) { totalCount nodes { name } } }');
+        seen.push(r.status);
+        if (r.errors?.length) expect(r.errors[0].extensions?.code).toBe('SERVICE_UNAVAILABLE');
+        else if (r.data) {
+          expect(r.data.customers.nodes.map((n: { name: string }) => n.name)).toContain('Before the cut');
+          break;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(seen.every((s) => s === 200 || s === 503)).toBe(true);
+      expect(seen[seen.length - 1]).toBe(200);
+      ok(await t.gql(`mutation { createCustomer(input: { name: "After the cut" }) { id } }`));
+    } finally {
+      await t.close();
     }
   });
 });
