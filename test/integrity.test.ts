@@ -99,7 +99,7 @@ describe('text', () => {
     const created = results.reduce((n, r) => n + r.data.importCustomers.rows.filter((x: { updated: boolean }) => !x.updated).length, 0);
     expect(created).toBe(300);
     expect(await count(`SELECT COUNT(*) AS n FROM customers WHERE email LIKE 'race-%'`)).toBe(300);
-  });
+  }, 180_000); // 3,000 row upserts: about 15 s alone, several times that while CI runs three suites at once
 
   test('two CLI imports at once, beside API writes, never collide on ids (the database allocates them)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'caregraph-imports-'));

@@ -1,5 +1,5 @@
 import { mapError } from '../common/errors';
-import { isUniqueViolation, positional } from './dialect';
+import { isDeadlock, isUniqueViolation, positional } from './dialect';
 
 describe('positional: ? placeholders to $n for PostgreSQL', () => {
   test('numbers every placeholder in order', () => {
@@ -30,6 +30,12 @@ describe('driver errors of each database map to stable codes', () => {
     ['PostgreSQL NUL in text', pg('22021', 'invalid byte sequence for encoding "UTF8": 0x00'), 'BAD_USER_INPUT'],
   ])('%s', (_name, error, code) => {
     expect(mapError(error).code).toBe(code);
+  });
+  test('isDeadlock: MySQL deadlock victims and PostgreSQL 40P01/40001 are retried, other errors are not', () => {
+    expect(isDeadlock(new Error('ER_LOCK_DEADLOCK: Deadlock found when trying to get lock; try restarting transaction'))).toBe(true);
+    expect(isDeadlock(pg('40P01', 'deadlock detected'))).toBe(true);
+    expect(isDeadlock(pg('40001', 'could not serialize access due to concurrent update'))).toBe(true);
+    expect(isDeadlock(pg('23505', 'duplicate key value violates unique constraint'))).toBe(false);
   });
   test('isUniqueViolation reads the SQLSTATE, not only the message', () => {
     expect(isUniqueViolation(pg('23505', 'doppelter Schlüsselwert verletzt Unique-Constraint'))).toBe(true);

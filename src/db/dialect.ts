@@ -90,6 +90,11 @@ export const isUniqueViolation = (e: unknown): boolean =>
   || (e as { code?: string })?.code === '23505'
   || /ER_DUP_ENTRY|UNIQUE constraint failed|Duplicate entry|duplicate key value violates unique constraint/i.test(String((e as Error)?.message ?? e));
 
+/** A transaction chosen as a deadlock victim (MySQL/MariaDB) or refused by PostgreSQL (40P01 deadlock, 40001 serialisation): safe to run again. */
+export const isDeadlock = (e: unknown): boolean =>
+  ['40P01', '40001'].includes(String((e as { driverError?: { code?: string } })?.driverError?.code ?? (e as { code?: string })?.code ?? ''))
+  || /Deadlock found|ER_LOCK_DEADLOCK|deadlock detected|could not serialize access/.test(String((e as Error)?.message ?? e));
+
 /**
  * `?` placeholders to PostgreSQL's $1, $2, ...: question marks inside quotes, identifiers and comments stay.
  * SQL that already numbers its parameters (TypeORM's own) is returned unchanged.
