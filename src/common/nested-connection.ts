@@ -1,6 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { dialectOf } from '../db/dialect';
-import { ConnectionResult, keysetCondition, pageWindow, toConnection, type PageArgs, type SortKey, type SortValue } from './pagination';
+import { ConnectionResult, keysetCondition, orderTerm, pageWindow, toConnection, type PageArgs, type SortKey, type SortValue } from './pagination';
 import { inList, whereClause, type Fragment, type Hydrator } from './sql';
 
 export interface NestedListQuery<T> {
@@ -36,7 +35,7 @@ export async function nestedPages<T extends { id: number }>(
     ? []
     : (
         await q.ds.query(
-          `SELECT * FROM (SELECT ${q.columns}, ROW_NUMBER() OVER (PARTITION BY ${q.parentColumn} ORDER BY ${q.sort.expression} ${dialectOf(q.ds).nullsLow(w.direction)}, ${idExpr} ${w.direction}) AS rn__ FROM ${q.table} ${q.alias}${where.sql}) ranked WHERE rn__ <= ${w.limit + 1} ORDER BY rn__`,
+          `SELECT * FROM (SELECT ${q.columns}, ROW_NUMBER() OVER (PARTITION BY ${q.parentColumn} ORDER BY ${orderTerm(q.ds, q.sort, w.direction)}, ${idExpr} ${w.direction}) AS rn__ FROM ${q.table} ${q.alias}${where.sql}) ranked WHERE rn__ <= ${w.limit + 1} ORDER BY rn__`,
           where.params,
         )
       ).map(q.hydrate);

@@ -110,6 +110,14 @@ export interface SortKey<T> {
   direction: SortDirection;
   /** How a cursor value is turned back into a bound parameter. */
   kind: 'number' | 'string' | 'date';
+  /** The column may be NULL: ORDER BY then says where NULL goes (lowest) on PostgreSQL. Only then, since an
+   * explicit NULLS FIRST/LAST that differs from the index's order keeps PostgreSQL from reading the index. */
+  nullable?: boolean;
+}
+
+/** `<expression> <direction>` for ORDER BY, NULL lowest as the keyset conditions assume. */
+export function orderTerm(ds: DataSource, sort: Pick<SortKey<unknown>, 'expression' | 'nullable'>, direction: SortDirection): string {
+  return `${sort.expression} ${sort.nullable ? dialectOf(ds).nullsLow(direction) : direction}`;
 }
 
 const orderingTags = new Map<string, string>();
@@ -220,7 +228,7 @@ export async function paginate<T extends { id: number }>(q: ListQuery<T>, args: 
     ? []
     : (
         await q.ds.query(
-          `SELECT ${q.columns} FROM ${q.from}${where.sql} ORDER BY ${q.sort.expression} ${dialectOf(q.ds).nullsLow(w.direction)}, ${idExpr} ${w.direction} LIMIT ${w.limit + 1}`,
+          `SELECT ${q.columns} FROM ${q.from}${where.sql} ORDER BY ${orderTerm(q.ds, q.sort, w.direction)}, ${idExpr} ${w.direction} LIMIT ${w.limit + 1}`,
           where.params,
         )
       ).map(q.hydrate);

@@ -16,7 +16,7 @@ const SORTS: Record<CustomerOrderField, Omit<SortKey<Customer>, 'direction'>> = 
   [CustomerOrderField.ID]: { expression: 'c.id', read: (c) => c.id, kind: 'number' },
   [CustomerOrderField.NAME]: { expression: 'c.name', read: (c) => c.name, kind: 'string' },
   [CustomerOrderField.CREATED_AT]: { expression: 'c.created_at', read: (c) => c.createdAt, kind: 'date' },
-  [CustomerOrderField.LAST_PURCHASE_AT]: { expression: 'c.last_purchase_at', read: (c) => c.lastPurchaseAt, kind: 'date' },
+  [CustomerOrderField.LAST_PURCHASE_AT]: { expression: 'c.last_purchase_at', read: (c) => c.lastPurchaseAt, kind: 'date', nullable: true },
   [CustomerOrderField.TOTAL_SPENT]: { expression: 'c.total_spent_cents', read: (c) => c.totalSpentCents, kind: 'number' },
   [CustomerOrderField.PURCHASE_COUNT]: { expression: 'c.purchase_count', read: (c) => c.purchaseCount, kind: 'number' },
 };
