@@ -1,13 +1,15 @@
 /**
- * Fault drill: the built server under a steady write load while MariaDB is shut down and started again.
+ * Fault drill: the built server under a steady write load while its database is shut down and started again.
  *
- *   npm run -s build && node dist/bench/fault/run.js
+ *   npm run -s build && node dist/bench/fault/run.js                          # MariaDB
+ *   FAULT_DATABASE=postgres node dist/bench/fault/run.js                      # PostgreSQL (pg_ctlcluster 15 main)
  *
- * Not part of the test run: it restarts the MariaDB server on 127.0.0.1 (shared by everyone on this
- * machine), so the outage is kept to a few seconds and MariaDB is always started again, even on failure.
+ * Not part of the test run: it restarts the database server on 127.0.0.1 (shared by everyone on this
+ * machine; see README.md for drilling a PostgreSQL cluster of one's own), so the outage is kept to a few
+ * seconds and the server is always started again, even on failure.
  * It proves that every purchase the server acknowledged exists exactly once, that clients retrying with the
  * same idempotency key never duplicate one, and that the server recovers without being restarted.
- * Writes bench/fault/REPORT.md and exits non-zero when a check fails.
+ * Writes bench/fault/REPORT.md (REPORT-postgres.md) and exits non-zero when a check fails.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync, createWriteStream } from 'node:fs';
@@ -15,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { createConnection } from 'mysql2/promise';
+import { Client } from 'pg';
 
 const run = promisify(execFile);
 
@@ -22,6 +25,10 @@ const run = promisify(execFile);
 const ROOT = resolve(__dirname, '../../..');
 const DIST = resolve(__dirname, '../..');
 const MYSQL = new URL(process.env.FAULT_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306');
+const POSTGRES = new URL(process.env.FAULT_PG_URL ?? 'postgres://postgres@127.0.0.1:5432');
+/** `<version> <cluster>` for pg_ctlcluster: another cluster than the shared one can be drilled (see README). */
+const PG_CLUSTER = (process.env.FAULT_PG_CLUSTER ?? '15 main').split(/\s+/);
+const KIND: 'mariadb' | 'postgres' = process.env.FAULT_DATABASE === 'postgres' ? 'postgres' : 'mariadb';
 const PORT = Number(process.env.FAULT_PORT ?? 4791);
 const BASE = `http://127.0.0.1:${PORT}`;
 const CLIENTS = 4;
@@ -72,7 +79,7 @@ const tl: Timeline = {};
 const errors: { at: number; code: string }[] = [];
 const readyz: { at: number; status: number | 'ERR' }[] = [];
 let requests = 0;
-let mariaRestarted = false;
+let dbRestarted = false;
 
 async function mysqlAnswers(): Promise<boolean> {
   try {
@@ -105,17 +112,114 @@ async function startMariaDB(): Promise<void> {
   await waitFor('MariaDB to answer', mysqlAnswers, 60_000);
 }
 
+async function pgAnswers(): Promise<boolean> {
+  try {
+    await run('pg_isready', ['-h', POSTGRES.hostname, '-p', POSTGRES.port || '5432', '-t', '2'], { timeout: 5_000 });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** What the drill needs of a database server: is it up, stop it, start it, and SQL on the drill's database. */
+interface Target {
+  name: string;
+  /** How the outage is made, for the report. */
+  how: string;
+  answers(): Promise<boolean>;
+  stop(): Promise<void>;
+  start(): Promise<void>;
+  urlOf(database: string): string;
+  create(database: string): Promise<void>;
+  drop(database: string): Promise<void>;
+  /** Rows of a query on the drill's database. */
+  rows<T>(database: string, sql: string): Promise<T[]>;
+}
+
+const mariadb: Target = {
+  name: 'MariaDB',
+  how: 'stopped (`mysqladmin shutdown`), left down {hold} s and started again (`start-stop-daemon --start --exec /usr/sbin/mariadbd`)',
+  answers: mysqlAnswers,
+  async stop() {
+    await run('mysqladmin', ['-uroot', '-h127.0.0.1', 'shutdown'], { timeout: 60_000 });
+    // start-stop-daemon --oknodo would do nothing while the old process is still exiting.
+    await waitFor('mariadbd to exit', async () => !(await mariadbRunning()), 60_000);
+  },
+  start: startMariaDB,
+  urlOf(database) {
+    const u = new URL(MYSQL.toString());
+    u.pathname = `/${database}`;
+    return u.toString();
+  },
+  async create(database) {
+    const c = await mysqlAdmin();
+    await c.query(`CREATE DATABASE \`${database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+    await c.end();
+  },
+  async drop(database) {
+    const c = await mysqlAdmin();
+    await c.query(`DROP DATABASE IF EXISTS \`${database}\``);
+    await c.end();
+  },
+  async rows<T>(database: string, sql: string) {
+    const c = await createConnection(mariadb.urlOf(database));
+    try {
+      return (await c.query(sql))[0] as T[];
+    } finally {
+      await c.end();
+    }
+  },
+};
+
+function mysqlAdmin() {
+  return createConnection({ host: MYSQL.hostname, port: Number(MYSQL.port || 3306), user: decodeURIComponent(MYSQL.username || 'root'), password: decodeURIComponent(MYSQL.password) });
+}
+
+async function pgRows<T>(database: string, sql: string): Promise<T[]> {
+  const u = new URL(POSTGRES.toString());
+  u.pathname = `/${database}`;
+  const c = new Client({ connectionString: u.toString() });
+  await c.connect();
+  try {
+    return (await c.query(sql)).rows as T[];
+  } finally {
+    await c.end();
+  }
+}
+
+const postgres: Target = {
+  name: 'PostgreSQL',
+  how: `stopped (\`pg_ctlcluster ${PG_CLUSTER.join(' ')} stop -m fast\`), left down {hold} s and started again (\`pg_ctlcluster ${PG_CLUSTER.join(' ')} start\`)`,
+  answers: pgAnswers,
+  async stop() {
+    await run('pg_ctlcluster', [...PG_CLUSTER, 'stop', '-m', 'fast'], { timeout: 60_000 });
+    await waitFor('PostgreSQL to stop answering', async () => !(await pgAnswers()), 60_000);
+  },
+  async start() {
+    await run('pg_ctlcluster', [...PG_CLUSTER, 'start'], { timeout: 60_000 }).catch(() => undefined);
+    await waitFor('PostgreSQL to answer', pgAnswers, 60_000);
+  },
+  urlOf(database) {
+    const u = new URL(POSTGRES.toString());
+    u.pathname = `/${database}`;
+    return u.toString();
+  },
+  create: async (database) => void (await pgRows('postgres', `CREATE DATABASE "${database}" ENCODING 'UTF8' TEMPLATE template0`)),
+  drop: async (database) => void (await pgRows('postgres', `DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`)),
+  rows: pgRows,
+};
+
+const target = KIND === 'postgres' ? postgres : mariadb;
+
 /** The fault: a clean shutdown (in-flight statements fail, connections drop), a pause, a start. */
 async function outage(): Promise<void> {
   tl.shutdownAt = now();
-  mariaRestarted = true;
-  await run('mysqladmin', ['-uroot', '-h127.0.0.1', 'shutdown'], { timeout: 60_000 });
-  // start-stop-daemon --oknodo would do nothing while the old process is still exiting.
-  await waitFor('mariadbd to exit', async () => !(await mariadbRunning()), 60_000);
+  dbRestarted = true;
+  await target.stop();
   tl.downAt = now();
   await sleep(OUTAGE_HOLD_MS);
   tl.startAt = now();
-  await startMariaDB();
+  await target.start();
   tl.upAt = now();
 }
 
@@ -210,22 +314,18 @@ interface Check {
 
 async function main(): Promise<number> {
   const database = `caregraph_fault_${process.pid}`;
-  const dbUrl = new URL(MYSQL.toString());
-  dbUrl.pathname = `/${database}`;
-  const admin = () => createConnection({ host: MYSQL.hostname, port: Number(MYSQL.port || 3306), user: decodeURIComponent(MYSQL.username || 'root'), password: decodeURIComponent(MYSQL.password) });
-  if (!(await mysqlAnswers())) throw new Error('MariaDB does not answer on 127.0.0.1; start it first');
+  const dbUrl = new URL(target.urlOf(database));
+  if (!(await target.answers())) throw new Error(`${target.name} does not answer on 127.0.0.1; start it first`);
   let server: ChildProcess | null = null;
   const logDir = mkdtempSync(join(tmpdir(), 'caregraph-fault-'));
   const logFile = join(logDir, 'server.log');
   const hardTimer = setTimeout(() => {
     console.error(`hard limit of ${HARD_LIMIT_MS / 1000} s reached: stopping`);
     server?.kill('SIGKILL');
-    void startMariaDB().finally(() => process.exit(3));
+    void target.start().finally(() => process.exit(3));
   }, HARD_LIMIT_MS);
   try {
-    const c = await admin();
-    await c.query(`CREATE DATABASE \`${database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
-    await c.end();
+    await target.create(database);
 
     server = startServer(dbUrl.toString(), logFile);
     const serverPid = server.pid;
@@ -249,7 +349,7 @@ async function main(): Promise<number> {
       const r = await gql(key, `mutation($i: CreateCustomerInput!) { createCustomer(input: $i) { id } }`, { i: { name: `Fault customer ${i}`, email: `fault${i}@example.com` } });
       customers.push(r.body.data.createCustomer.id);
     }
-    console.log(`server pid ${serverPid} on ${BASE}, database ${database}; ${CLIENTS} clients for ${LOAD_MS / 1000} s, MariaDB restart at ${OUTAGE_AT_MS / 1000} s`);
+    console.log(`server pid ${serverPid} on ${BASE}, database ${database}; ${CLIENTS} clients for ${LOAD_MS / 1000} s, ${target.name} restart at ${OUTAGE_AT_MS / 1000} s`);
 
     const loadStart = now();
     const loadEnd = loadStart + LOAD_MS;
@@ -261,13 +361,13 @@ async function main(): Promise<number> {
       try {
         await outage();
       } finally {
-        if (!(await mysqlAnswers())) await startMariaDB();
+        if (!(await target.answers())) await target.start();
       }
     })();
     await Promise.all(Array.from({ length: CLIENTS }, (_, i) => client(i, key, customers, products, loadEnd, hardEnd)));
     await fault;
     loadDone = true;
-    // Ready again: the first 200 from /readyz after MariaDB answered again.
+    // Ready again: the first 200 from /readyz after the database answered again.
     await waitFor('/readyz to say ready after the restart', async () => {
       const hit = readyz.find((r) => r.at >= (tl.upAt ?? Infinity) && r.status === 200);
       if (hit) tl.readyAgainAt = hit.at;
@@ -276,14 +376,12 @@ async function main(): Promise<number> {
     await poller;
 
     // The proof, from the database itself.
-    const c2 = await admin();
-    const [rows] = await c2.query(`SELECT idempotency_key AS k, COUNT(*) AS n, SUM(total_cents) AS cents FROM \`${database}\`.purchases WHERE deleted_at IS NULL GROUP BY idempotency_key`);
-    const [stats] = await c2.query(
-      `SELECT COUNT(*) AS wrong FROM \`${database}\`.customers c LEFT JOIN (SELECT customer_id, COUNT(*) AS n, SUM(total_cents) AS cents FROM \`${database}\`.purchases WHERE deleted_at IS NULL GROUP BY customer_id) p ON p.customer_id = c.id
+    const rows = await target.rows(database, `SELECT idempotency_key AS k, COUNT(*) AS n, SUM(total_cents) AS cents FROM purchases WHERE deleted_at IS NULL GROUP BY idempotency_key`);
+    const stats = await target.rows(database,
+      `SELECT COUNT(*) AS wrong FROM customers c LEFT JOIN (SELECT customer_id, COUNT(*) AS n, SUM(total_cents) AS cents FROM purchases WHERE deleted_at IS NULL GROUP BY customer_id) p ON p.customer_id = c.id
        WHERE c.purchase_count <> COALESCE(p.n, 0) OR c.total_spent_cents <> COALESCE(p.cents, 0)`,
     );
-    const [[version]] = (await c2.query('SELECT VERSION() AS v')) as unknown as [{ v: string }[]];
-    await c2.end();
+    const [version] = await target.rows<{ v: string }>(database, 'SELECT VERSION() AS v');
     const stored = new Map((rows as { k: string | null; n: number; cents: string }[]).map((r) => [r.k, { n: Number(r.n), cents: Number(r.cents) }]));
     const acked = ledger.filter((e) => e.id);
     const unacked = ledger.filter((e) => !e.id);
@@ -314,7 +412,7 @@ async function main(): Promise<number> {
       { name: 'stored totals equal the clients\' ledger', ok: wrongTotals === 0 && ledgerCents === storedCents && storedRows === acked.length, detail: `ledger ${ledgerCents} cents in ${acked.length} purchases, database ${storedCents} cents in ${storedRows} rows` },
       { name: 'cached customer totals agree with the purchases', ok: Number((stats as { wrong: number }[])[0].wrong) === 0, detail: `${(stats as { wrong: number }[])[0].wrong} customers disagree` },
       { name: 'the API counts the same purchases', ok: viaApi === acked.length, detail: `purchases.totalCount = ${viaApi}` },
-      { name: '/readyz said 503 while MariaDB was down', ok: readyDuring.length > 0 && readyDuring.every((r) => r.status === 503), detail: `${readyDuring.length} polls, statuses ${[...new Set(readyDuring.map((r) => r.status))].join(', ')}` },
+      { name: `/readyz said 503 while ${target.name} was down`, ok: readyDuring.length > 0 && readyDuring.every((r) => r.status === 503), detail: `${readyDuring.length} polls, statuses ${[...new Set(readyDuring.map((r) => r.status))].join(', ')}` },
       { name: '/readyz said 200 again without a server restart', ok: readyAfter.length > 0 && readyAfter.every((r) => r.status === 200) && serverExit === null, detail: `server pid ${serverPid} ${serverExit === null ? 'still running' : `exited (${serverExit})`}` },
       { name: 'writes acknowledged again after the recovery', ok: ackedAfterRecovery > 0, detail: `${ackedAfterRecovery} purchases acknowledged after ${s(outageEnd)} s` },
       { name: 'no internal errors, only SERVICE_UNAVAILABLE-type failures', ok: errors.every((e) => e.code === 'SERVICE_UNAVAILABLE' || e.code.startsWith('network')), detail: byCode(errors).map(([c, n]) => `${c} ${n}`).join(', ') || 'no errors' },
@@ -322,14 +420,14 @@ async function main(): Promise<number> {
     const passed = checks.every((c) => c.ok);
 
     const report = [
-      '# Fault drill: MariaDB restart under write load',
+      `# Fault drill: ${target.name} restart under write load`,
       '',
-      `Run ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC by \`node dist/bench/fault/run.js\` (${passed ? 'all checks passed' : 'SOME CHECKS FAILED'}).`,
+      `Run ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC by \`${KIND === 'postgres' ? `FAULT_DATABASE=postgres FAULT_PG_CLUSTER='${PG_CLUSTER.join(' ')}' ` : ''}node dist/bench/fault/run.js\` (${passed ? 'all checks passed' : 'SOME CHECKS FAILED'}).`,
       `Built server (\`node dist/src/main.js\`, NODE_ENV=production, SEED_DEMO=false, RATE_LIMIT_PER_MINUTE=0) on ${BASE},`,
-      `MariaDB ${version.v} on 127.0.0.1, fresh database; Node ${process.version}. ${CLIENTS} clients send createPurchase with a unique`,
+      `${KIND === 'postgres' ? String(version.v).split(',')[0] : `MariaDB ${version.v}`} on ${KIND === 'postgres' ? dbUrl.host : '127.0.0.1'}, fresh database; Node ${process.version}. ${CLIENTS} clients send createPurchase with a unique`,
       `idempotency key each, one at a time, for ${LOAD_MS / 1000} s; a failed call is retried with the same key every 150-250 ms until acknowledged.`,
-      `At ${OUTAGE_AT_MS / 1000} s MariaDB is stopped (\`mysqladmin shutdown\`), left down ${OUTAGE_HOLD_MS / 1000} s and started again`,
-      '(`start-stop-daemon --start --exec /usr/sbin/mariadbd`); `/readyz` is polled every 200 ms throughout.',
+      `At ${OUTAGE_AT_MS / 1000} s ${target.name} is ${target.how.replace('{hold}', String(OUTAGE_HOLD_MS / 1000))};`,
+      '`/readyz` is polled every 200 ms throughout.',
       '',
       '| Figure | Value |',
       '|---|---|',
@@ -338,8 +436,8 @@ async function main(): Promise<number> {
       `| retries (failed attempts) | ${errors.length}, on ${retried.length} purchases (most attempts for one: ${Math.max(...ledger.map((e) => e.attempts))}) |`,
       `| errors during the outage, by code | ${byCode(during).map(([c, n]) => `${c} ${n}`).join(', ') || 'none'} |`,
       `| errors outside the outage | ${byCode(outside).map(([c, n]) => `${c} ${n}`).join(', ') || 'none'} |`,
-      `| MariaDB down (shutdown command to answering again) | ${s(tl.upAt! - tl.shutdownAt!)} s (stopping ${s(tl.downAt! - tl.shutdownAt!)} s, held ${s(tl.startAt! - tl.downAt!)} s, starting ${s(tl.upAt! - tl.startAt!)} s) |`,
-      `| server ready again after MariaDB answered | ${s(tl.readyAgainAt! - tl.upAt!)} s |`,
+      `| ${target.name} down (shutdown command to answering again) | ${s(tl.upAt! - tl.shutdownAt!)} s (stopping ${s(tl.downAt! - tl.shutdownAt!)} s, held ${s(tl.startAt! - tl.downAt!)} s, starting ${s(tl.upAt! - tl.startAt!)} s) |`,
+      `| server ready again after ${target.name} answered | ${s(tl.readyAgainAt! - tl.upAt!)} s |`,
       `| /readyz polls: 503 while down / 200 after | ${readyDuring.filter((r) => r.status === 503).length} of ${readyDuring.length} / ${readyAfter.filter((r) => r.status === 200).length} of ${readyAfter.length} |`,
       `| duplicates | ${duplicates} |`,
       `| lost acknowledged purchases | ${lost} |`,
@@ -347,8 +445,8 @@ async function main(): Promise<number> {
       '',
       'Timeline (seconds since the drill started):',
       '',
-      `- load ${s(loadStart)} to ${s(loadEnd)}; shutdown issued ${s(tl.shutdownAt!)}, mariadbd gone ${s(tl.downAt!)}, start issued ${s(tl.startAt!)},`,
-      `  MariaDB answering ${s(tl.upAt!)}, server ready ${s(tl.readyAgainAt!)}; last purchase acknowledged ${s(Math.max(...acked.map((e) => e.ackedAt!)))}`,
+      `- load ${s(loadStart)} to ${s(loadEnd)}; shutdown issued ${s(tl.shutdownAt!)}, ${target.name} gone ${s(tl.downAt!)}, start issued ${s(tl.startAt!)},`,
+      `  ${target.name} answering ${s(tl.upAt!)}, server ready ${s(tl.readyAgainAt!)}; last purchase acknowledged ${s(Math.max(...acked.map((e) => e.ackedAt!)))}`,
       '',
       '| Check | Result | Detail |',
       '|---|---|---|',
@@ -356,7 +454,7 @@ async function main(): Promise<number> {
       '',
     ].join('\n');
     console.log(report);
-    writeFileSync(join(ROOT, 'bench/fault/REPORT.md'), report);
+    writeFileSync(join(ROOT, KIND === 'postgres' ? 'bench/fault/REPORT-postgres.md' : 'bench/fault/REPORT.md'), report);
     console.log(`server log: ${logFile}`);
     return passed ? 0 : 1;
   } finally {
@@ -365,12 +463,10 @@ async function main(): Promise<number> {
       server.kill('SIGTERM');
       await new Promise((r) => server!.once('exit', r));
     }
-    // Whatever happened above, MariaDB is left running.
-    if (mariaRestarted && !(await mysqlAnswers())) await startMariaDB();
+    // Whatever happened above, the database server is left running.
+    if (dbRestarted && !(await target.answers())) await target.start();
     try {
-      const c = await admin();
-      await c.query(`DROP DATABASE IF EXISTS \`${database}\``);
-      await c.end();
+      await target.drop(database);
     } catch (e) {
       console.error(`could not drop ${database}: ${(e as Error).message}`);
     }
@@ -381,7 +477,7 @@ main().then(
   (code) => process.exit(code),
   async (err) => {
     console.error('fault drill failed:', err);
-    if (!(await mysqlAnswers())) await startMariaDB().catch(() => undefined);
+    if (!(await target.answers())) await target.start().catch(() => undefined);
     process.exit(2);
   },
 );
