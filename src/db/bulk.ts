@@ -32,7 +32,7 @@ export function bindable(dialect: Dialect, v: unknown): unknown {
 
 /**
  * Inserts rows and returns the ids the database gave them, in row order: concurrent writers (another import,
- * the API) can never collide on an id. MariaDB and SQLite: multi-row INSERT ... RETURNING id (within one
+ * the API) can never collide on an id. MariaDB, PostgreSQL and SQLite: multi-row INSERT ... RETURNING id (within one
  * statement ids grow with the rows, so sorting restores the order); MySQL 8 has no RETURNING: one row per
  * statement, its insertId.
  */

@@ -17,7 +17,7 @@ export interface Dialect {
   day(column: string): string;
   /** A datetime column cut to whole milliseconds, comparable with a millisecond Date parameter (cursors). */
   millis(column: string): string;
-  /** Case-insensitive LIKE with '!' as escape character (same meaning on both databases). */
+  /** Case-insensitive LIKE with '!' as escape character (same meaning on every database). */
   like(column: string): string;
   /** Largest number of bound parameters one statement should carry. */
   maxParams: number;
