@@ -60,6 +60,12 @@ export async function seedDatabase(ds: DataSource, options: SeedDatabaseOptions)
       await qr.query('SET foreign_key_checks = 0');
       if (Object.values(max).every((m) => m === 0)) await qr.query('SET unique_checks = 0');
     }
+    if (dialect.kind === 'postgres') {
+      // The same for PostgreSQL: foreign keys are triggers, which a session in replica mode does not fire.
+      // Only a superuser may set it; anyone else seeds with the checks on.
+      const skipped = await qr.query('SET session_replication_role = replica').then(() => true, () => false);
+      if (skipped) restore.push('SET session_replication_role = DEFAULT');
+    }
 
     const catalogue = generateCatalogue();
     const existing = new Map<string, number>();
