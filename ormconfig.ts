@@ -72,6 +72,8 @@ export function createDataSource(database: DatabaseConfig, options: { poolSize?:
 
 /** pg's text parsers, per connection: counts and sums (int8, numeric) as numbers like the other drivers give. */
 const PG_NUMBER_TYPES = new Set([20, 1700]);
+/** date: 'YYYY-MM-DD' as SQLite gives it (pg's default is a Date at the process's local midnight). */
+const PG_DATE = 1082;
 
 function postgresDataSource(url: string, common: object, options: { poolSize?: number; statementTimeoutMs?: number }): DataSource {
   const ds = new DataSource({
@@ -86,7 +88,8 @@ function postgresDataSource(url: string, common: object, options: { poolSize?: n
       options: '-c TimeZone=UTC',
       ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
       types: {
-        getTypeParser: (oid: number, format?: string) => (PG_NUMBER_TYPES.has(oid) ? (v: string) => Number(v) : pgTypes.getTypeParser(oid, format)),
+        getTypeParser: (oid: number, format?: string) =>
+          PG_NUMBER_TYPES.has(oid) ? (v: string) => Number(v) : oid === PG_DATE ? (v: string) => v : pgTypes.getTypeParser(oid, format),
       },
     },
   });

@@ -23,7 +23,7 @@ run('PostgreSQL specifics', () => {
     }
   });
 
-  test('sessions run in UTC whatever the server default, and instants round-trip exactly', async () => {
+  test('sessions run in UTC whatever the server default; instants round-trip exactly; dates are plain strings', async () => {
     const { db, drop } = await createScratchDatabase('postgres', process.env.DATABASE_URL);
     const ds = await openDatabase(db);
     try {
@@ -31,6 +31,8 @@ run('PostgreSQL specifics', () => {
       const at = new Date('2025-03-30T01:30:00.123Z');
       const [r] = await ds.query(`SELECT to_char(?::timestamptz, 'YYYY-MM-DD HH24:MI') AS d, ?::timestamptz AS t, COUNT(*) AS n FROM customers`, [at, at]);
       expect(r).toEqual({ d: '2025-03-30 01:30', t: at, n: 0 });
+      // Dates (birth dates) read as 'YYYY-MM-DD', never as a Date at the process's local midnight.
+      expect((await ds.query(`SELECT DATE '1980-05-01' AS bd`))[0].bd).toBe('1980-05-01');
     } finally {
       await ds.destroy();
       await drop();
