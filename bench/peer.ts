@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createConnection } from 'mysql2';
 import type { BenchData } from './data';
 import { startServer, type ServerProcess } from './servers';
-import { BENCH_DIR, log, PG_HOST, PG_PORT, PG_USER, run, WORK_DIR } from './util';
+import { BENCH_DIR, log, PG_HOST, PG_PORT, PG_USER, ROOT, run, WORK_DIR } from './util';
 
 /**
  * The peer, PostGraphile 5 on PostgreSQL, lives outside the project's dependencies: bench/peer holds its
@@ -44,67 +44,33 @@ export async function pgVersion(): Promise<string> {
   return psql('postgres', 'SHOW server_version');
 }
 
-interface TableCopy {
-  table: string;
-  ddl: string;
-  /** SELECT on MariaDB whose columns come in the order of `columns`. */
-  select: string;
-  columns: string[];
-}
-
-// Only the columns the plain three-level query reads; live rows only, as CareGraph filters soft deletes.
-const TABLES: TableCopy[] = [
-  {
-    table: 'customers',
-    ddl: 'CREATE TABLE customers (id integer PRIMARY KEY, name varchar(200) NOT NULL, email varchar(254), city varchar(100))',
-    select: 'SELECT id, name, email, city FROM customers WHERE deleted_at IS NULL',
-    columns: ['id', 'name', 'email', 'city'],
-  },
-  {
-    table: 'products',
-    ddl: 'CREATE TABLE products (id integer PRIMARY KEY, name varchar(200) NOT NULL, category varchar(100) NOT NULL, price_cents integer NOT NULL)',
-    select: 'SELECT id, name, category, price_cents FROM products',
-    columns: ['id', 'name', 'category', 'price_cents'],
-  },
-  {
-    table: 'purchases',
-    ddl: 'CREATE TABLE purchases (id integer PRIMARY KEY, customer_id integer NOT NULL, purchased_at timestamptz NOT NULL, status varchar(16) NOT NULL, total_cents integer NOT NULL)',
-    select: 'SELECT id, customer_id, purchased_at, status, total_cents FROM purchases WHERE deleted_at IS NULL',
-    columns: ['id', 'customer_id', 'purchased_at', 'status', 'total_cents'],
-  },
-  {
-    table: 'purchase_lines',
-    ddl: 'CREATE TABLE purchase_lines (id integer PRIMARY KEY, purchase_id integer NOT NULL, product_id integer NOT NULL, quantity integer NOT NULL, unit_price_cents integer NOT NULL)',
-    select: 'SELECT l.id, l.purchase_id, l.product_id, l.quantity, l.unit_price_cents FROM purchase_lines l JOIN purchases p ON p.id = l.purchase_id WHERE p.deleted_at IS NULL',
-    columns: ['id', 'purchase_id', 'product_id', 'quantity', 'unit_price_cents'],
-  },
-];
-
-// PostGraphile exposes a relation (and ordering by a column) only where an index backs it.
-const CONSTRAINTS = [
-  'ALTER TABLE purchases ADD CONSTRAINT purchases_customer_fk FOREIGN KEY (customer_id) REFERENCES customers (id)',
-  'ALTER TABLE purchase_lines ADD CONSTRAINT purchase_lines_purchase_fk FOREIGN KEY (purchase_id) REFERENCES purchases (id)',
-  'ALTER TABLE purchase_lines ADD CONSTRAINT purchase_lines_product_fk FOREIGN KEY (product_id) REFERENCES products (id)',
-  'CREATE INDEX purchases_customer_date ON purchases (customer_id, purchased_at)',
-  'CREATE INDEX purchase_lines_purchase ON purchase_lines (purchase_id)',
-  'CREATE INDEX purchase_lines_product ON purchase_lines (product_id)',
-  'ANALYZE',
-];
+/**
+ * The PostgreSQL database both PostGraphile and CareGraph-on-PostgreSQL read: CareGraph's own PostgreSQL
+ * schema (its migrations: the same tables, foreign keys and indexes CareGraph has everywhere), holding the
+ * same rows as the MariaDB bench database. PostGraphile exposes a relation (and ordering by a column) only
+ * where an index backs it: CareGraph's idx_purchases_customer_date, idx_purchase_lines_purchase and
+ * idx_purchase_lines_product are those indexes.
+ */
+const COPIED_TABLES = ['customers', 'products', 'purchases', 'purchase_lines', 'feedback'] as const;
+/** Bumped when the way the copy is made changes, so that older copies are made again. */
+const COPY_LAYOUT = 'caregraph-schema-1';
 
 function csvField(v: unknown): string {
   if (v === null || v === undefined) return '';
   if (v instanceof Date) return v.toISOString();
   if (typeof v === 'number') return String(v);
+  if (Buffer.isBuffer(v)) return `"${v.toString('utf8').replace(/"/g, '""')}"`;
   return `"${String(v).replace(/"/g, '""')}"`;
 }
 
 /** Streams one table from MariaDB into `COPY ... FROM STDIN` of psql, with backpressure on both sides. */
-function copyTable(mysqlUrl: string, pgDatabase: string, t: TableCopy): Promise<number> {
+function copyTable(mysqlUrl: string, pgDatabase: string, table: string, columns: string[]): Promise<number> {
   return new Promise((resolve, reject) => {
-    const psqlChild = spawn('psql', [...psqlArgs(pgDatabase), '-c', `COPY ${t.table} (${t.columns.join(', ')}) FROM STDIN WITH (FORMAT csv)`], { stdio: ['pipe', 'ignore', 'pipe'] });
+    const psqlChild = spawn('psql', [...psqlArgs(pgDatabase), '-c', `COPY ${table} (${columns.join(', ')}) FROM STDIN WITH (FORMAT csv)`], { stdio: ['pipe', 'ignore', 'pipe'] });
     let stderr = '';
     psqlChild.stderr.on('data', (d) => (stderr += d));
-    const conn = createConnection({ uri: mysqlUrl, timezone: 'Z', supportBigNumbers: true });
+    // DATE columns as 'YYYY-MM-DD' (a Date would be midnight in some zone).
+    const conn = createConnection({ uri: mysqlUrl, timezone: 'Z', supportBigNumbers: true, dateStrings: ['DATE'] });
     let n = 0;
     let failed = false;
     const fail = (e: Error) => {
@@ -118,13 +84,13 @@ function copyTable(mysqlUrl: string, pgDatabase: string, t: TableCopy): Promise<
       if (failed) return;
       conn.end();
       if (code === 0) resolve(n);
-      else fail(new Error(`COPY ${t.table} failed: ${stderr.slice(-1000)}`));
+      else fail(new Error(`COPY ${table} failed: ${stderr.slice(-1000)}`));
     });
-    const stream = conn.query(t.select).stream({ highWaterMark: 1000 });
+    const stream = conn.query(`SELECT ${columns.map((c) => `\`${c}\``).join(', ')} FROM ${table} ORDER BY id`).stream({ highWaterMark: 1000 });
     let buffer = '';
     stream.on('data', (row: Record<string, unknown>) => {
       n++;
-      buffer += t.columns.map((c) => csvField(row[c])).join(',') + '\n';
+      buffer += columns.map((c) => csvField(row[c])).join(',') + '\n';
       if (buffer.length > 1 << 16) {
         if (!psqlChild.stdin.write(buffer)) {
           stream.pause();
@@ -138,28 +104,40 @@ function copyTable(mysqlUrl: string, pgDatabase: string, t: TableCopy): Promise<
   });
 }
 
+/** CareGraph's migrations on the PostgreSQL database (the built CLI, as an operator would run them). */
+function migrate(pgDatabase: string): Promise<void> {
+  return run(process.execPath, [join(ROOT, 'dist', 'src', 'cli.js'), 'migrate'], {
+    cwd: ROOT, env: { ...process.env, DATABASE_URL: pgUrl(pgDatabase), NODE_ENV: 'production', LOG_LEVEL: 'warn' },
+  }).then(() => undefined);
+}
+
 /**
  * The PostgreSQL copy of a bench database (same name), redone when the MariaDB data it came from changed:
  * the copy records the MariaDB marker it was made from.
  */
 export async function ensurePgCopy(data: BenchData, pgDatabase: string): Promise<{ copied: boolean; seconds: number }> {
-  const source = JSON.stringify({ customersAsked: data.customersAsked, seed: data.seed, seededAt: data.seededAt, counts: data.counts });
+  const source = JSON.stringify({ layout: COPY_LAYOUT, customersAsked: data.customersAsked, seed: data.seed, seededAt: data.seededAt, counts: data.counts });
   const exists = (await psql('postgres', `SELECT 1 FROM pg_database WHERE datname = '${pgDatabase}'`)) === '1';
   if (exists) {
     const current = await psql(pgDatabase, 'SELECT source FROM bench_marker').catch(() => '');
     if (current === source) return { copied: false, seconds: 0 };
-  } else {
-    await psql('postgres', `CREATE DATABASE ${pgDatabase}`);
+    await psql('postgres', `DROP DATABASE ${pgDatabase} WITH (FORCE)`);
   }
-  log(`peer: copying ${data.url.replace(/^.*\//, '')} into PostgreSQL ${pgDatabase}...`);
+  await psql('postgres', `CREATE DATABASE ${pgDatabase} ENCODING 'UTF8' TEMPLATE template0`);
+  log(`peer: copying ${data.url.replace(/^.*\//, '')} into PostgreSQL ${pgDatabase} (CareGraph's PostgreSQL schema)...`);
   const started = performance.now();
-  await psql(pgDatabase, 'DROP TABLE IF EXISTS bench_marker, purchase_lines, purchases, products, customers CASCADE');
-  for (const t of TABLES) await psql(pgDatabase, t.ddl);
-  for (const t of TABLES) {
-    const n = await copyTable(data.url, pgDatabase, t);
-    log(`peer: ${t.table}: ${n} rows`);
+  await migrate(pgDatabase);
+  // Our rows are consistent by construction: no foreign-key triggers while copying (superuser session).
+  await psql(pgDatabase, 'ALTER TABLE customers DISABLE TRIGGER ALL; ALTER TABLE products DISABLE TRIGGER ALL; ALTER TABLE purchases DISABLE TRIGGER ALL; ALTER TABLE purchase_lines DISABLE TRIGGER ALL; ALTER TABLE feedback DISABLE TRIGGER ALL');
+  for (const table of COPIED_TABLES) {
+    const columns = (await psql(pgDatabase, `SELECT string_agg(column_name, ',' ORDER BY ordinal_position) FROM information_schema.columns WHERE table_schema = 'public' AND table_name = '${table}'`)).split(',');
+    const n = await copyTable(data.url, pgDatabase, table, columns);
+    log(`peer: ${table}: ${n} rows`);
   }
-  for (const sql of CONSTRAINTS) await psql(pgDatabase, sql);
+  await psql(pgDatabase, 'ALTER TABLE customers ENABLE TRIGGER ALL; ALTER TABLE products ENABLE TRIGGER ALL; ALTER TABLE purchases ENABLE TRIGGER ALL; ALTER TABLE purchase_lines ENABLE TRIGGER ALL; ALTER TABLE feedback ENABLE TRIGGER ALL');
+  // Ids were copied: the sequences move past them (CareGraph inserts after them), then fresh statistics.
+  for (const table of COPIED_TABLES) await psql(pgDatabase, `SELECT setval(pg_get_serial_sequence('${table}', 'id'), COALESCE((SELECT MAX(id) FROM ${table}), 0) + 1, false)`);
+  await psql(pgDatabase, 'ANALYZE');
   await psql(pgDatabase, 'CREATE TABLE bench_marker (source text NOT NULL)');
   await psql(pgDatabase, `INSERT INTO bench_marker (source) VALUES ('${source.replace(/'/g, "''")}')`);
   const seconds = (performance.now() - started) / 1000;

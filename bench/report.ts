@@ -19,11 +19,13 @@ const SERVED_GAP_MS = 1000;
 const SERVER_NAMES: Record<string, string> = {
   caregraph: 'CareGraph (MariaDB)',
   'caregraph-sqlite': 'CareGraph (SQLite)',
+  'caregraph-postgres': 'CareGraph (PostgreSQL, the database PostGraphile reads)',
   floor: 'floor: node:http + mysql2',
   postgraphile: 'PostGraphile 5 (PostgreSQL)',
 };
 const WORKLOAD_NAMES: Record<string, string> = {
   plain: 'plain three-level',
+  lookup: 'one-row lookup',
   'customer-page': '1. customer page',
   'customer-360': '2. customer 360',
   dashboard: '3. dashboard',
@@ -109,6 +111,22 @@ function targets(results: SizeResult[]): Target[] {
     out.push({ target: "Plain three-level query: CareGraph's throughput >= PostGraphile's", measured: parts.join('; ') || 'not measured', met });
   }
   {
+    // Apples to apples: both servers on the one PostgreSQL database (same rows, same indexes).
+    const parts: string[] = [];
+    let met: boolean | null = null;
+    for (const r of results) {
+      const c = headlineConnections(r);
+      for (const workload of ['plain', 'lookup']) {
+        const cg = find(r, 'caregraph-postgres', workload, c);
+        const pg = find(r, 'postgraphile', workload, c);
+        if (!cg || !pg) continue;
+        parts.push(`${r.size} ${WORKLOAD_NAMES[workload]}, ${c} connections: ${fmt(cg.rps)} vs ${fmt(pg.rps)} req/s = ${ratio(cg.rps / pg.rps)}`);
+        if (r.size === 'M' || !m) met = met === null ? cg.rps >= pg.rps : met && cg.rps >= pg.rps;
+      }
+    }
+    out.push({ target: "Same PostgreSQL database: CareGraph's throughput >= PostGraphile's (plain query and one-row lookup)", measured: parts.join('; ') || 'not measured', met });
+  }
+  {
     let measured = 'not measured (no M run)';
     let met: boolean | null = null;
     if (m) {
@@ -173,8 +191,8 @@ function runTable(r: SizeResult): string[] {
 
 function ratioTable(r: SizeResult): string[] {
   const lines = [
-    '| conn. | CareGraph plain / plain floor: req/s | p95 | CareGraph customer page / customer-page floor: req/s | p95 | CareGraph plain / PostGraphile: req/s | p95 |',
-    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| conn. | CareGraph plain / plain floor: req/s | p95 | CareGraph customer page / customer-page floor: req/s | p95 | CareGraph plain / PostGraphile: req/s | p95 | same PostgreSQL database: CareGraph plain / PostGraphile: req/s | p95 | same database: CareGraph lookup / PostGraphile: req/s | p95 |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const c of r.options.connections) {
     const floor = find(r, 'floor', 'plain', c);
@@ -182,9 +200,12 @@ function ratioTable(r: SizeResult): string[] {
     const plain = find(r, 'caregraph', 'plain', c);
     const page = find(r, 'caregraph', 'customer-page', c);
     const peer = find(r, 'postgraphile', 'plain', c);
+    const pgPlain = find(r, 'caregraph-postgres', 'plain', c);
+    const pgLookup = find(r, 'caregraph-postgres', 'lookup', c);
+    const peerLookup = find(r, 'postgraphile', 'lookup', c);
     const rr = (a?: LoadResult, b?: LoadResult) => (a && b ? ratio(a.rps / b.rps) : '–');
     const rp = (a?: LoadResult, b?: LoadResult) => (a && b ? ratio(a.p95 / b.p95) : '–');
-    lines.push(`| ${c} | ${rr(plain, floor)} | ${rp(plain, floor)} | ${rr(page, pageFloor)} | ${rp(page, pageFloor)} | ${rr(plain, peer)} | ${rp(plain, peer)} |`);
+    lines.push(`| ${c} | ${rr(plain, floor)} | ${rp(plain, floor)} | ${rr(page, pageFloor)} | ${rp(page, pageFloor)} | ${rr(plain, peer)} | ${rp(plain, peer)} | ${rr(pgPlain, peer)} | ${rp(pgPlain, peer)} | ${rr(pgLookup, peerLookup)} | ${rp(pgLookup, peerLookup)} |`);
   }
   return lines;
 }

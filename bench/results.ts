@@ -23,6 +23,8 @@ export interface SizeResult {
   /** Objects in the plain response per server, and whether the floor's data equals CareGraph's. */
   plainShape: Record<string, { customers: number; purchases: number; lines: number; bytes: number }>;
   floorMatchesCareGraph?: boolean;
+  /** CareGraph's plain answer on PostgreSQL equals its answer on MariaDB (same rows, copied). */
+  postgresMatchesMariaDb?: boolean;
   /** Workload 1 at first: 50: the floor's data against CareGraph's. */
   floorPage?: FloorPageCheck;
   probe?: ProbeResult;

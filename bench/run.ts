@@ -18,10 +18,10 @@ import {
 import { checkFloorPage } from './floor-check';
 import { runFits } from './fits';
 import { load, type LoadResult } from './load';
-import { ensurePeerInstalled, ensurePgCopy, pgVersion, startPeer } from './peer';
+import { ensurePeerInstalled, ensurePgCopy, pgUrl, pgVersion, startPeer } from './peer';
 import { fitWhileServing, type HeavyRequest } from './probe';
 import {
-  CUSTOMER_360, CUSTOMER_PAGE, DASHBOARD, fetchSchema, fitQuery, mutationNames, PEER_PLAIN_QUERY, PLAIN_QUERY, splitByField, WRITE, type FittedQuery,
+  CUSTOMER_360, CUSTOMER_PAGE, DASHBOARD, fetchSchema, fitQuery, LOOKUP_QUERY, mutationNames, PEER_LOOKUP_QUERY, PEER_PLAIN_QUERY, PLAIN_QUERY, splitByField, WRITE, type FittedQuery,
 } from './queries';
 import { writeReport } from './report';
 import type { Machine, SizeResult, StatementSample } from './results';
@@ -278,6 +278,7 @@ async function runSize(size: string, o: Options, mach: Machine): Promise<SizeRes
   try {
     if (q.plain.text) await measure(cg, 'caregraph', 'plain', body(q.plain.text), 'maria');
     else skip('CareGraph plain query', q.plain.error ?? 'not available');
+    await measure(cg, 'caregraph', 'lookup', () => ({ body: body(LOOKUP_QUERY, customerVars()), kind: 'lookup' }), 'maria');
     const pageText = q['customer-page'].text;
     if (pageText) {
       await measure(cg, 'caregraph', 'customer-page', body(pageText, { first: 50 }), 'maria');
@@ -341,12 +342,40 @@ async function runSize(size: string, o: Options, mach: Machine): Promise<SizeRes
           bytes: s.bytes,
         };
         await measure(peer, 'postgraphile', 'plain', body(PEER_PLAIN_QUERY), 'pg');
+        const lookup = await graphql(peer.url, PEER_LOOKUP_QUERY, { id: pick(ids.customers) });
+        if (lookup.body.errors?.length || !lookup.body.data?.customerById) skip('PostGraphile one-row lookup', lookup.body.errors?.[0]?.message ?? 'no customer in the answer');
+        else await measure(peer, 'postgraphile', 'lookup', () => ({ body: body(PEER_LOOKUP_QUERY, { id: pick(ids.customers) }), kind: 'lookup' }), 'pg');
       } finally {
         result.serverPeakRssMb.postgraphile = peer.peakRssMb();
         await peer.stop();
       }
     } catch (e) {
       skip('PostGraphile peer', (e as Error).message.slice(0, 400));
+    }
+  }
+
+  // ---- CareGraph on PostgreSQL, over the very database PostGraphile read (same rows, same indexes) ----
+  if (result.peer) {
+    const url = pgUrl(database);
+    try {
+      const pgKey = await createApiKey(url, `bench ${size} ${startedAt}`);
+      const cgPg = await startCareGraph(`caregraph-postgres-${size}`, url, pgKey?.key ?? null);
+      try {
+        if (q.plain.text) {
+          const s = await graphql(cgPg.url, q.plain.text, undefined, cgPg.headers);
+          if (s.body.errors?.length) throw new Error(`CareGraph on PostgreSQL answers the plain query with "${s.body.errors[0].message}"; see ${cgPg.logFile}`);
+          result.plainShape['caregraph-postgres'] = { ...plainShape(s.body.data, { root: 'customers', purchases: 'purchases', lines: 'lines' }), bytes: s.bytes };
+          if (plainData) result.postgresMatchesMariaDb = isDeepStrictEqual(s.body.data, plainData);
+          await measure(cgPg, 'caregraph-postgres', 'plain', body(q.plain.text), 'pg');
+        }
+        await measure(cgPg, 'caregraph-postgres', 'lookup', () => ({ body: body(LOOKUP_QUERY, customerVars()), kind: 'lookup' }), 'pg');
+      } finally {
+        result.serverPeakRssMb['caregraph-postgres'] = cgPg.peakRssMb();
+        await cgPg.stop();
+        if (pgKey) await revokeApiKey(url, pgKey.id);
+      }
+    } catch (e) {
+      skip('CareGraph on PostgreSQL', (e as Error).message.slice(0, 400));
     }
   }
 

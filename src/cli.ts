@@ -14,6 +14,11 @@ function option(args: string[], name: string): string | undefined {
   return eq?.slice(name.length + 3);
 }
 
+/** The MySQL/MariaDB and PostgreSQL servers migration:generate and migration:check make scratch databases on. */
+function migrationServers() {
+  const config = loadConfig();
+  return { mysql: config.migrationMysqlUrl, postgres: config.migrationPostgresUrl };
+}
 
 const commands: Record<string, Command> = {
   async migrate() {
@@ -27,16 +32,16 @@ const commands: Record<string, Command> = {
     const { generateMigrations } = await import('./db/migrate');
     const name = args.find((a) => !a.startsWith('--'));
     if (!name) throw new Error('usage: npm run migration:generate -- <PascalCaseName>');
-    const files = await generateMigrations(name, loadConfig().migrationMysqlUrl);
+    const files = await generateMigrations(name, migrationServers());
     console.error(files.length ? `wrote:\n${files.join('\n')}` : 'entities and migrations agree: nothing to generate');
     return 0;
   },
   async 'migration:check'() {
     const { checkMigrations } = await import('./db/migrate');
-    const drift = await checkMigrations(loadConfig().migrationMysqlUrl);
+    const drift = await checkMigrations(migrationServers());
     const bad = Object.entries(drift).filter(([, up]) => up.length);
     for (const [kind, up] of bad) console.error(`${kind}: entities and migrations disagree:\n  ${up.join('\n  ')}`);
-    if (!bad.length) console.error('entities and migrations agree (mysql, sqlite)');
+    if (!bad.length) console.error('entities and migrations agree (mysql, postgres, sqlite)');
     return bad.length ? 1 : 0;
   },
   async 'schema:emit'() {

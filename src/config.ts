@@ -9,6 +9,7 @@ import { QUASI_IDENTIFIER_POLICIES, type QuasiIdentifierPolicy } from './modules
  */
 export type DatabaseConfig =
   | { kind: 'mysql'; url: string; database: string; flavor?: 'mysql' | 'mariadb'; replicas?: readonly string[] }
+  | { kind: 'postgres'; url: string; database: string }
   | { kind: 'sqlite'; file: string };
 
 export type PlaygroundKind = 'apollo' | 'graphiql' | 'off';
@@ -33,7 +34,7 @@ export interface AppConfig {
   rateLimitPerMinute: number;
   /** A request that takes longer is answered 503 and its socket closed. */
   requestTimeoutMs: number;
-  /** Longest a single SQL statement may run (MySQL/MariaDB). */
+  /** Longest a single SQL statement may run (MySQL/MariaDB, PostgreSQL). */
   statementTimeoutMs: number;
   /** A request waiting this long for a pooled connection, while the database answered nothing as long, gets 503 (MySQL/MariaDB; 0: no limit). */
   dbPoolWaitMs: number;
@@ -42,6 +43,8 @@ export interface AppConfig {
   painPointKeywords: PainPointKeywords | null;
   /** The MySQL/MariaDB server the migration tooling (migration:generate, migration:check) diffs against. */
   migrationMysqlUrl: string;
+  /** The PostgreSQL server the migration tooling diffs against (scratch databases are made and dropped there). */
+  migrationPostgresUrl: string;
   /** WebSocket (subscriptions) limits; see src/realtime/subscriptions.ts. */
   websocket: { maxConnectionsPerKey: number; maxSubscriptionsPerConnection: number; keyRecheckMs: number };
   metrics: boolean;
@@ -157,6 +160,12 @@ function mysqlUrl(key: string, value: string | undefined, fallback: string): str
   return url.replace(/^mariadb:/, 'mysql:');
 }
 
+function postgresUrl(key: string, value: string | undefined, fallback: string): string {
+  const url = value || fallback;
+  if (!/^postgres(ql)?:\/\/[^\s/]+\/[^\s/]+$/.test(url)) throw new ConfigError(`${key} must be a postgres:// or postgresql://user:pass@host:port/database URL (got "${url}")`);
+  return url.replace(/^postgresql:/, 'postgres:');
+}
+
 export function parseDatabaseUrl(url: string | undefined): DatabaseConfig {
   if (!url) return { kind: 'sqlite', file: DEFAULT_SQLITE_FILE };
   if (url.startsWith('sqlite:')) {
@@ -175,7 +184,18 @@ export function parseDatabaseUrl(url: string | undefined): DatabaseConfig {
     if (!database) throw new ConfigError('DATABASE_URL must name a database: mysql://user:pass@host:3306/caregraph');
     return { kind: 'mysql', url: parsed.toString(), database, flavor: url.startsWith('mariadb:') ? 'mariadb' : undefined };
   }
-  throw new ConfigError('DATABASE_URL must start with mysql://, mariadb:// or sqlite: (e.g. sqlite:data/crm.sqlite; leave it unset for the embedded default)');
+  if (url.startsWith('postgres:') || url.startsWith('postgresql:')) {
+    let parsed: URL;
+    try {
+      parsed = new URL(url.replace(/^postgresql:/, 'postgres:'));
+    } catch {
+      throw new ConfigError('DATABASE_URL is not a valid postgres:// or postgresql://user:pass@host:port/database URL');
+    }
+    const database = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
+    if (!database) throw new ConfigError('DATABASE_URL must name a database: postgres://user:pass@host:5432/caregraph');
+    return { kind: 'postgres', url: parsed.toString(), database };
+  }
+  throw new ConfigError('DATABASE_URL must start with mysql://, mariadb://, postgres://, postgresql:// or sqlite: (e.g. sqlite:data/crm.sqlite; leave it unset for the embedded default)');
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<AppConfig> {
@@ -209,6 +229,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<AppCo
     }),
     painPointKeywords: keywordsFile(env.PAIN_POINT_KEYWORDS_FILE),
     migrationMysqlUrl: mysqlUrl('MIGRATION_MYSQL_URL', env.MIGRATION_MYSQL_URL, 'mysql://root@127.0.0.1:3306/caregraph'),
+    migrationPostgresUrl: postgresUrl('MIGRATION_POSTGRES_URL', env.MIGRATION_POSTGRES_URL, 'postgres://postgres@127.0.0.1:5432/caregraph'),
     websocket: Object.freeze({
       maxConnectionsPerKey: int('WS_MAX_CONNECTIONS_PER_KEY', env.WS_MAX_CONNECTIONS_PER_KEY, 20, 1, 100_000),
       maxSubscriptionsPerConnection: int('WS_MAX_SUBSCRIPTIONS_PER_CONNECTION', env.WS_MAX_SUBSCRIPTIONS_PER_CONNECTION, 10, 1, 10_000),

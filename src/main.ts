@@ -81,7 +81,7 @@ async function main() {
     });
     app.http.listen(config.port, config.host, resolve);
   });
-  const where = config.database.kind === 'sqlite' ? `SQLite ${config.database.file}` : `MySQL ${config.database.database}`;
+  const where = config.database.kind === 'sqlite' ? `SQLite ${config.database.file}` : `${config.database.kind === 'postgres' ? 'PostgreSQL' : 'MySQL'} ${config.database.database}`;
   log.info({ database: where }, `CareGraph is listening on http://${config.host}:${config.port}/graphql`);
   if (config.analyticLimits.modelRefresh === 'background') {
     app.services.analytics.store.onBackgroundError = (kind, err) => log.warn({ err, kind }, 'a model refit behind a stale model failed; the stale model keeps answering');

@@ -54,7 +54,7 @@ beforeAll(async () => {
   portOfB = port;
   b = spawn(process.execPath, ['dist/src/main.js'], {
     cwd: root,
-    env: { ...process.env, NODE_ENV: 'test', DATABASE_URL: dbKind === 'mysql' ? opts.url! : `sqlite:${opts.database}`, PORT: String(port), SEED_DEMO: 'false', REDIS_URL, LOG_LEVEL: 'info', PLAYGROUND: 'off' },
+    env: { ...process.env, NODE_ENV: 'test', DATABASE_URL: dbKind === 'sqlite' ? `sqlite:${opts.database}` : opts.url!, PORT: String(port), SEED_DEMO: 'false', REDIS_URL, LOG_LEVEL: 'info', PLAYGROUND: 'off' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   await new Promise<void>((resolve, reject) => {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { parseGlobalId, toGlobalId } from '../src/common/global-id';
-import { dbKind, ok, startTestApp, type TestApp } from './support/app';
+import { dbKind, ok, startTestApp, tableNames, type TestApp } from './support/app';
 import { makeCustomer, makeFeedback, makeProduct, makePurchase } from './support/factories';
 
 /**
@@ -68,12 +68,8 @@ afterAll(async () => {
 
 /** Row count and a hash of every row of every table but the volatile ones. */
 async function snapshot(): Promise<Record<string, string>> {
-  const tables: { name: string }[] =
-    dbKind === 'mysql'
-      ? await t.ds.query(`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE'`)
-      : await t.ds.query(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`);
   const out: Record<string, string> = {};
-  for (const { name } of tables.sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const name of (await tableNames(t.ds)).sort((a, b) => a.localeCompare(b))) {
     if (VOLATILE_TABLES.has(name)) continue;
     const rows: unknown[] = await t.ds.query(`SELECT * FROM ${dbKind === 'mysql' ? `\`${name}\`` : `"${name}"`}`);
     const lines = rows.map((r) => JSON.stringify(r)).sort();

@@ -5,11 +5,12 @@ import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { openDatabase } from '../src/db/database';
 import { createScratchDatabase } from '../src/db/scratch';
+import { dbKind } from './support/app';
 import { importData } from '../src/db/import/import';
 import { runImport } from '../src/db/import/import.command';
 
-/** MariaDB/MySQL when DATABASE_URL says so, SQLite otherwise. */
-const kind: 'mysql' | 'sqlite' = /^(mysql|mariadb):/.test(process.env.DATABASE_URL ?? '') ? 'mysql' : 'sqlite';
+/** MariaDB/MySQL or PostgreSQL when DATABASE_URL says so, SQLite otherwise. */
+const kind = dbKind;
 const datasets = join(__dirname, 'fixtures', 'datasets');
 const fixture = (name: string) => readFileSync(join(datasets, name), 'utf8');
 
@@ -21,7 +22,7 @@ interface Scratch {
 
 async function scratch(): Promise<Scratch> {
   const { db, drop } = await createScratchDatabase(kind, process.env.DATABASE_URL);
-  return { ds: await openDatabase(db), url: db.kind === 'mysql' ? db.url : `sqlite:${db.file}`, drop };
+  return { ds: await openDatabase(db), url: db.kind === 'sqlite' ? `sqlite:${db.file}` : db.url, drop };
 }
 
 async function release(s: Scratch | undefined) {

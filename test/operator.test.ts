@@ -100,13 +100,14 @@ test('.env in the working directory is read, and the real environment wins over 
   expect(existsSync(join(cwd, 'from-env-file.sqlite'))).toBe(true);
 });
 
-(dbKind === 'mysql' ? test : test.skip)('a MySQL database that does not exist: one line with the cause and the fix', async () => {
+(dbKind === 'sqlite' ? test.skip : test)(`a ${dbKind} database that does not exist: one line with the cause and the fix`, async () => {
   const base = new URL(process.env.DATABASE_URL!);
   base.pathname = '/caregraph_missing_db_for_test';
   const run = await runServer({ NODE_ENV: 'production', PORT: String(freePort()), DATABASE_URL: base.toString() });
   expect(run.code).toBe(1);
-  expect(run.stderr.trim()).toBe(
-    `CareGraph cannot open its database: database "caregraph_missing_db_for_test" does not exist on ${base.hostname}:${base.port || 3306}: CREATE DATABASE \`caregraph_missing_db_for_test\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`,
+  expect(run.stderr.trim()).toBe(dbKind === 'mysql'
+    ? `CareGraph cannot open its database: database "caregraph_missing_db_for_test" does not exist on ${base.hostname}:${base.port || 3306}: CREATE DATABASE \`caregraph_missing_db_for_test\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`
+    : `CareGraph cannot open its database: database "caregraph_missing_db_for_test" does not exist on ${base.hostname}:${base.port || 5432}: CREATE DATABASE "caregraph_missing_db_for_test" ENCODING 'UTF8'`,
   );
   base.port = '1';
   const refused = await runServer({ NODE_ENV: 'production', PORT: String(freePort()), DATABASE_URL: base.toString() });
@@ -165,7 +166,12 @@ describe('CORS', () => {
 });
 
 test('every variable goes through config.ts: a bad DATABASE_URL names every scheme; MIGRATION_MYSQL_URL is validated', () => {
-  expect(() => loadConfig({ DATABASE_URL: 'postgres://x/y' })).toThrow(/mysql:\/\/, mariadb:\/\/ or sqlite:/);
+  expect(() => loadConfig({ DATABASE_URL: 'mssql://x/y' })).toThrow(/mysql:\/\/, mariadb:\/\/, postgres:\/\/, postgresql:\/\/ or sqlite:/);
+  expect(loadConfig({ DATABASE_URL: 'postgres://u:p@db:5432/crm' }).database).toEqual({ kind: 'postgres', url: 'postgres://u:p@db:5432/crm', database: 'crm' });
+  expect(loadConfig({ DATABASE_URL: 'postgresql://db/crm' }).database).toMatchObject({ kind: 'postgres', url: 'postgres://db/crm', database: 'crm' });
+  expect(() => loadConfig({ DATABASE_URL: 'postgres://db:5432/' })).toThrow(/must name a database/);
+  expect(loadConfig({}).migrationPostgresUrl).toBe('postgres://postgres@127.0.0.1:5432/caregraph');
+  expect(() => loadConfig({ MIGRATION_POSTGRES_URL: 'mysql://x/y' })).toThrow(/MIGRATION_POSTGRES_URL must be a postgres:\/\//);
   expect(loadConfig({ DATABASE_URL: 'mariadb://root@127.0.0.1:3306/crm' }).database).toMatchObject({ kind: 'mysql', database: 'crm', flavor: 'mariadb' });
   expect(loadConfig({}).migrationMysqlUrl).toBe('mysql://root@127.0.0.1:3306/caregraph');
   expect(loadConfig({ MIGRATION_MYSQL_URL: 'mariadb://u:p@db:3306/tooling' }).migrationMysqlUrl).toBe('mysql://u:p@db:3306/tooling');

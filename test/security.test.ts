@@ -197,7 +197,7 @@ test('the apikey CLI prints the new key alone on stdout and it works', async () 
   const root = join(__dirname, '..');
   if (!existsSync(join(root, 'dist', 'src', 'cli.js'))) spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: root });
   const opts = t.ds.options as { type: string; database?: string; url?: string };
-  const url = dbKind === 'mysql' ? (opts.url as string) : `sqlite:${opts.database}`;
+  const url = dbKind === 'sqlite' ? `sqlite:${opts.database}` : (opts.url as string);
   const out = spawnSync(process.execPath, ['dist/src/cli.js', 'apikey', 'create', '--role', 'ANALYST', '--name', 'cli'], {
     cwd: root, env: { ...process.env, DATABASE_URL: url }, encoding: 'utf8',
   });

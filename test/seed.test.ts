@@ -3,13 +3,14 @@ import type { DataSource } from 'typeorm';
 import { openDatabase } from '../src/db/database';
 import { dialectOf } from '../src/db/dialect';
 import { createScratchDatabase } from '../src/db/scratch';
+import { dbKind } from './support/app';
 import { seedDemoIfEmpty } from '../src/db/seed/demo';
 import { generateCompany } from '../src/db/seed/generator';
 import { seedDatabase, type SeedSummary } from '../src/db/seed/load';
 import { runSeed } from '../src/db/seed/seed.command';
 
-/** MariaDB/MySQL when DATABASE_URL says so, SQLite otherwise. */
-const kind: 'mysql' | 'sqlite' = /^(mysql|mariadb):/.test(process.env.DATABASE_URL ?? '') ? 'mysql' : 'sqlite';
+/** MariaDB/MySQL or PostgreSQL when DATABASE_URL says so, SQLite otherwise. */
+const kind = dbKind;
 const AS_OF = new Date('2025-01-01T00:00:00Z');
 const DAY = 86_400_000;
 
@@ -22,7 +23,7 @@ interface Scratch {
 async function scratch(): Promise<Scratch> {
   const { db, drop } = await createScratchDatabase(kind, process.env.DATABASE_URL);
   const ds = await openDatabase(db);
-  return { ds, url: db.kind === 'mysql' ? db.url : `sqlite:${db.file}`, drop };
+  return { ds, url: db.kind === 'sqlite' ? `sqlite:${db.file}` : db.url, drop };
 }
 
 const num = async (ds: DataSource, sql: string, params: unknown[] = []) => Number(((await ds.query(sql, params)) as Record<string, unknown>[])[0].n);
@@ -31,7 +32,7 @@ const num = async (ds: DataSource, sql: string, params: unknown[] = []) => Numbe
 async function fingerprint(ds: DataSource) {
   const q = (sql: string) => ds.query(sql).then((rows: Record<string, unknown>[]) => Object.fromEntries(Object.entries(rows[0]).map(([k, v]) => [k, Number(v)])));
   return {
-    customers: await q('SELECT COUNT(*) AS n, SUM(annual_income) AS income, SUM(purchase_count) AS purchases, SUM(total_spent_cents) AS spent, SUM(email_opt_in) AS optin FROM customers'),
+    customers: await q('SELECT COUNT(*) AS n, SUM(annual_income) AS income, SUM(purchase_count) AS purchases, SUM(total_spent_cents) AS spent, SUM(CASE WHEN email_opt_in THEN 1 ELSE 0 END) AS optin FROM customers'),
     products: await q('SELECT COUNT(*) AS n, SUM(price_cents) AS price FROM products'),
     purchases: await q('SELECT COUNT(*) AS n, SUM(total_cents) AS total, SUM(discount_cents) AS discount, SUM(customer_id) AS customers FROM purchases'),
     lines: await q('SELECT COUNT(*) AS n, SUM(quantity * unit_price_cents) AS amount, SUM(product_id) AS products FROM purchase_lines'),
@@ -112,6 +113,16 @@ describe(`seed (${kind})`, () => {
     expect(await num(b.ds, 'SELECT COUNT(*) AS n FROM customers')).toBe(400);
     expect(await num(b.ds, 'SELECT COUNT(DISTINCT email) AS n FROM customers')).toBe(await num(b.ds, 'SELECT COUNT(email) AS n FROM customers'));
     expect(await num(b.ds, 'SELECT COUNT(*) AS n FROM purchase_lines l LEFT JOIN purchases p ON p.id = l.purchase_id WHERE p.id IS NULL')).toBe(0);
+  });
+
+  it('leaves the database giving new ids after the seeded ones (PostgreSQL sequences follow explicit ids)', async () => {
+    await b.ds.query(
+      `INSERT INTO products (sku, name, category, tags, price_cents, version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 1, ?, ?)`,
+      ['AFTER-SEED-1', 'after the seed', 'misc', '', 100, dialectOf(b.ds).date(AS_OF), dialectOf(b.ds).date(AS_OF)],
+    );
+    const id = await num(b.ds, 'SELECT id AS n FROM products WHERE sku = ?', ['AFTER-SEED-1']);
+    expect(Number(id)).toBe(await num(b.ds, 'SELECT MAX(id) AS n FROM products'));
+    expect(Number(id)).toBeGreaterThan(summary.products);
   });
 
   it('loads the demo company only into an empty database', async () => {

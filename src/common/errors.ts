@@ -1,4 +1,5 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { isUniqueViolation } from '../db/dialect';
 
 /** The closed set of error codes clients may rely on (`extensions.code`). */
 export enum ErrorCode {
@@ -68,6 +69,10 @@ export function markDuringWrite(err: unknown): void {
 
 /** The database (or its pool) refused before a statement was sent: nothing ran, whatever the operation. */
 const NOT_STARTED = /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|Pool is closed|Queue limit reached|DB_POOL_TIMEOUT|No connections available|ER_CON_COUNT_ERROR|Too many connections|Can't add new command when connection is in closed state/;
+/** PostgreSQL (pg): a connection that could not be had in time ran nothing. */
+const PG_NOT_STARTED = /timeout exceeded when trying to connect/;
+/** PostgreSQL (pg): the connection went away under a statement. */
+const PG_INTERRUPTED = /Connection terminated|connection error and is not queryable/;
 /** The database went away or stopped answering while a statement may have been running. */
 const INTERRUPTED = /PROTOCOL_CONNECTION_LOST|ECONNRESET|ETIMEDOUT|Connection lost|ER_SERVER_SHUTDOWN|EPIPE|PROTOCOL_SEQUENCE_TIMEOUT|Query inactivity timeout|max_statement_time|ER_QUERY_TIMEOUT|ER_STATEMENT_TIMEOUT|ER_QUERY_INTERRUPTED/;
 
@@ -116,18 +121,26 @@ export function mapError(original: unknown, fallbackCode?: string): MappedError 
   }
   const text = `${(original as { code?: string })?.code ?? ''} ${(original as Error)?.message ?? ''} ${(original as { driverError?: { code?: string } })?.driverError?.code ?? ''}`;
   const syscall = (original as { syscall?: string })?.syscall ?? (original as { driverError?: { syscall?: string } })?.driverError?.syscall;
+  // PostgreSQL's SQLSTATE (pg puts it on the driver error; TypeORM wraps that in QueryFailedError).
+  const sqlState = [(original as { driverError?: { code?: unknown } })?.driverError?.code, (original as { code?: unknown })?.code]
+    .find((c): c is string => typeof c === 'string' && /^[0-9A-Z]{5}$/.test(c)) ?? '';
   // A connection that could not be opened (refused, or its handshake timed out) ran nothing.
-  if (NOT_STARTED.test(text) || (syscall === 'connect' && INTERRUPTED.test(text))) {
+  if (NOT_STARTED.test(text) || PG_NOT_STARTED.test(text) || /^(08001|08004|57P03|53300)$/.test(sqlState) || (syscall === 'connect' && INTERRUPTED.test(text))) {
     return { message: 'The database is unavailable right now; retry shortly', code: ErrorCode.SERVICE_UNAVAILABLE, internal: original };
   }
-  if (INTERRUPTED.test(text)) {
+  if (INTERRUPTED.test(text) || PG_INTERRUPTED.test(text) || /^(08...|57P0[12]|57014)$/.test(sqlState)) {
     if (duringWrite.has(original as object)) return { message: OUTCOME_UNKNOWN_MESSAGE, code: ErrorCode.OUTCOME_UNKNOWN, internal: original };
-    const timedOut = /TIMEOUT|timeout|max_statement_time|INTERRUPTED/.test(text) && !/ETIMEDOUT/.test(text);
+    const timedOut = (/TIMEOUT|timeout|max_statement_time|INTERRUPTED/.test(text) && !/ETIMEDOUT/.test(text)) || sqlState === '57014';
     return { message: timedOut ? 'The query took too long and was stopped' : 'The database is unavailable right now; retry shortly', code: ErrorCode.SERVICE_UNAVAILABLE, internal: original };
   }
   // A value its column cannot hold (text in a narrower character set, too long, out of range): the client's input.
-  if (/ER_TRUNCATED_WRONG_VALUE|ER_DATA_TOO_LONG|ER_WARN_DATA_OUT_OF_RANGE|WARN_DATA_TRUNCATED|ER_CANT_AGGREGATE_2COLLATIONS|ER_INVALID_CHARACTER_STRING/.test(text)) {
+  if (/ER_TRUNCATED_WRONG_VALUE|ER_DATA_TOO_LONG|ER_WARN_DATA_OUT_OF_RANGE|WARN_DATA_TRUNCATED|ER_CANT_AGGREGATE_2COLLATIONS|ER_INVALID_CHARACTER_STRING/.test(text)
+    || /^(22001|22003|22008|22021|22P05)$/.test(sqlState)) {
     return { message: 'A value does not fit its field (too long, out of range, or characters the database cannot store)', code: ErrorCode.BAD_USER_INPUT, internal: original };
+  }
+  // A unique index refused a write no service anticipated (they name the field themselves): still the client's conflict.
+  if (isUniqueViolation(original)) {
+    return { message: 'A record with the same unique value already exists', code: ErrorCode.CONFLICT, internal: original };
   }
   if (fallbackCode && KNOWN_CODES.has(fallbackCode) && fallbackCode !== ErrorCode.INTERNAL_SERVER_ERROR) {
     return { message: (original as Error).message, code: fallbackCode };

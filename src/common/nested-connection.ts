@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { ConnectionResult, keysetCondition, pageWindow, toConnection, type PageArgs, type SortKey, type SortValue } from './pagination';
+import { ConnectionResult, keysetCondition, orderTerm, pageWindow, toConnection, type PageArgs, type SortKey, type SortValue } from './pagination';
 import { inList, whereClause, type Fragment, type Hydrator } from './sql';
 
 export interface NestedListQuery<T> {
@@ -18,7 +18,7 @@ export interface NestedListQuery<T> {
 
 /**
  * One page of a child list for many parents in ONE statement: ROW_NUMBER() over each parent's rows
- * (MySQL 8, MariaDB 10.2+ and SQLite 3.25+ all have window functions). totalCount, when asked, is one
+ * (MySQL 8, MariaDB 10.2+, PostgreSQL and SQLite 3.25+ all have window functions). totalCount, when asked, is one
  * GROUP BY for all parents.
  */
 export async function nestedPages<T extends { id: number }>(
@@ -35,7 +35,7 @@ export async function nestedPages<T extends { id: number }>(
     ? []
     : (
         await q.ds.query(
-          `SELECT * FROM (SELECT ${q.columns}, ROW_NUMBER() OVER (PARTITION BY ${q.parentColumn} ORDER BY ${q.sort.expression} ${w.direction}, ${idExpr} ${w.direction}) AS rn__ FROM ${q.table} ${q.alias}${where.sql}) ranked WHERE rn__ <= ${w.limit + 1} ORDER BY rn__`,
+          `SELECT * FROM (SELECT ${q.columns}, ROW_NUMBER() OVER (PARTITION BY ${q.parentColumn} ORDER BY ${orderTerm(q.ds, q.sort, w.direction)}, ${idExpr} ${w.direction}) AS rn__ FROM ${q.table} ${q.alias}${where.sql}) ranked WHERE rn__ <= ${w.limit + 1} ORDER BY rn__`,
           where.params,
         )
       ).map(q.hydrate);

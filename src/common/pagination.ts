@@ -2,6 +2,7 @@ import { Max, Min } from 'class-validator';
 import { ArgsType, Field, Int, ObjectType, registerEnumType } from 'type-graphql';
 import type { ClassType } from 'type-graphql';
 import type { DataSource } from 'typeorm';
+import { dialectOf } from '../db/dialect';
 import { openCursor, sealCursor } from './cursor-seal';
 import { badInput } from './errors';
 import { whereClause, type Fragment, type Hydrator } from './sql';
@@ -109,6 +110,14 @@ export interface SortKey<T> {
   direction: SortDirection;
   /** How a cursor value is turned back into a bound parameter. */
   kind: 'number' | 'string' | 'date';
+  /** The column may be NULL: ORDER BY then says where NULL goes (lowest) on PostgreSQL. Only then, since an
+   * explicit NULLS FIRST/LAST that differs from the index's order keeps PostgreSQL from reading the index. */
+  nullable?: boolean;
+}
+
+/** `<expression> <direction>` for ORDER BY, NULL lowest as the keyset conditions assume. */
+export function orderTerm(ds: DataSource, sort: Pick<SortKey<unknown>, 'expression' | 'nullable'>, direction: SortDirection): string {
+  return `${sort.expression} ${sort.nullable ? dialectOf(ds).nullsLow(direction) : direction}`;
 }
 
 const orderingTags = new Map<string, string>();
@@ -147,8 +156,9 @@ export function decodeCursor(cursor: string, sort: Pick<SortKey<unknown>, 'kind'
 }
 
 /**
- * The WHERE part that continues after (value, id) in the given direction. NULL sorts lowest on both
- * MySQL and SQLite, so it comes first ascending and last descending.
+ * The WHERE part that continues after (value, id) in the given direction. NULL sorts lowest (MySQL and
+ * SQLite do so; on PostgreSQL the ORDER BY says so, see Dialect.nullsLow), so it comes first ascending and
+ * last descending.
  */
 export function keysetCondition(
   expr: string,
@@ -218,7 +228,7 @@ export async function paginate<T extends { id: number }>(q: ListQuery<T>, args: 
     ? []
     : (
         await q.ds.query(
-          `SELECT ${q.columns} FROM ${q.from}${where.sql} ORDER BY ${q.sort.expression} ${w.direction}, ${idExpr} ${w.direction} LIMIT ${w.limit + 1}`,
+          `SELECT ${q.columns} FROM ${q.from}${where.sql} ORDER BY ${orderTerm(q.ds, q.sort, w.direction)}, ${idExpr} ${w.direction} LIMIT ${w.limit + 1}`,
           where.params,
         )
       ).map(q.hydrate);

@@ -32,7 +32,7 @@ export function bindable(dialect: Dialect, v: unknown): unknown {
 
 /**
  * Inserts rows and returns the ids the database gave them, in row order: concurrent writers (another import,
- * the API) can never collide on an id. MariaDB and SQLite: multi-row INSERT ... RETURNING id (within one
+ * the API) can never collide on an id. MariaDB, PostgreSQL and SQLite: multi-row INSERT ... RETURNING id (within one
  * statement ids grow with the rows, so sorting restores the order); MySQL 8 has no RETURNING: one row per
  * statement, its insertId.
  */
@@ -69,6 +69,17 @@ export async function maxIds<T extends string>(sql: SqlRunner, tables: readonly 
     out[t] = Number(rows[0].m);
   }
   return out;
+}
+
+/**
+ * After rows were written with explicit ids: PostgreSQL's id sequences do not follow such inserts (MySQL's
+ * AUTO_INCREMENT and SQLite's rowid do), so each table's sequence is moved past its largest id.
+ */
+export async function syncIdSequences(sql: SqlRunner, dialect: Dialect, tables: readonly string[]): Promise<void> {
+  if (dialect.kind !== 'postgres') return;
+  for (const t of tables) {
+    await sql.query(`SELECT setval(pg_get_serial_sequence('${t}', 'id'), COALESCE((SELECT MAX(id) FROM ${t}), 0) + 1, false)`);
+  }
 }
 
 /**

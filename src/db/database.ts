@@ -31,6 +31,7 @@ export async function openDatabase(
   boundPoolWaits(ds, options.poolWaitMs ?? DEFAULT_POOL_WAIT_MS);
   await ds.runMigrations({ transaction: 'each' });
   if (db.kind === 'mysql') await assertUtf8mb4(ds);
+  if (db.kind === 'postgres') await assertUtf8Server(ds);
   if (db.kind === 'mysql' && db.replicas?.length) {
     const router = new ReplicaRouter(ds, db.replicas, options.replicaMaxLagSeconds ?? 30, options.log);
     registerReplicaRouter(ds, router);
@@ -54,5 +55,14 @@ async function assertUtf8mb4(ds: DataSource): Promise<void> {
     await ds.destroy();
     throw new Error(`the schema is not utf8mb4 (${narrow.map((n) => `${n.t}.${n.c} is ${n.cs}`).join(', ')}): `
       + 'convert it with ALTER TABLE <table> CONVERT TO CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci');
+  }
+}
+
+/** PostgreSQL stores text in the database's encoding: SQL_ASCII or LATIN1 would refuse (or garble) other scripts. */
+async function assertUtf8Server(ds: DataSource): Promise<void> {
+  const [{ server_encoding: encoding }]: { server_encoding: string }[] = await ds.query('SHOW server_encoding');
+  if (encoding !== 'UTF8') {
+    await ds.destroy();
+    throw new Error(`the database's encoding is ${encoding}, not UTF8: create it with CREATE DATABASE <name> ENCODING 'UTF8' TEMPLATE template0 and load the data again`);
   }
 }

@@ -12,13 +12,21 @@ export async function pendingSchemaChanges(ds: DataSource): Promise<{ up: string
   return { up: log.upQueries.map((q) => q.query), down: log.downQueries.map((q) => q.query) };
 }
 
-const kinds = ['mysql', 'sqlite'] as const;
+const kinds = ['mysql', 'postgres', 'sqlite'] as const;
+
+/** The servers the tooling makes its scratch databases on (SQLite needs none). */
+export interface MigrationServers {
+  mysql?: string;
+  postgres?: string;
+}
+
+const serverFor = (kind: (typeof kinds)[number], servers: MigrationServers) => (kind === 'sqlite' ? undefined : servers[kind]);
 
 /** Runs all migrations on a fresh scratch database of each dialect and reports the drift. */
-export async function checkMigrations(mysqlBase?: string): Promise<Record<string, string[]>> {
+export async function checkMigrations(servers: MigrationServers = {}, only: readonly (typeof kinds)[number][] = kinds): Promise<Record<string, string[]>> {
   const drift: Record<string, string[]> = {};
-  for (const kind of kinds) {
-    await withScratchDatabase(kind, mysqlBase, async (db: DatabaseConfig) => {
+  for (const kind of only) {
+    await withScratchDatabase(kind, serverFor(kind, servers), async (db: DatabaseConfig) => {
       const ds = await createDataSource(await resolveFlavor(db)).initialize();
       try {
         await ds.runMigrations({ transaction: 'each' });
@@ -34,12 +42,12 @@ export async function checkMigrations(mysqlBase?: string): Promise<Record<string
 const q = (s: string) => '`' + s.replace(/\\/g, '\\\\').replace(/`/g, '\\`').replace(/\$\{/g, '\\${') + '`';
 
 /** Writes one migration per dialect holding the drift, and registers it in the dialect's index. */
-export async function generateMigrations(name: string, mysqlBase?: string): Promise<string[]> {
+export async function generateMigrations(name: string, servers: MigrationServers = {}): Promise<string[]> {
   if (!/^[A-Z][A-Za-z0-9]+$/.test(name)) throw new Error('migration name must be PascalCase, e.g. AddTickets');
   const written: string[] = [];
   const timestamp = Date.now();
   for (const kind of kinds) {
-    await withScratchDatabase(kind, mysqlBase, async (db) => {
+    await withScratchDatabase(kind, serverFor(kind, servers), async (db) => {
       const ds = await createDataSource(await resolveFlavor(db)).initialize();
       try {
         await ds.runMigrations({ transaction: 'each' });

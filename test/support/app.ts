@@ -7,8 +7,20 @@ import { createScratchDatabase } from '../../src/db/scratch';
 import { createLogger } from '../../src/logger';
 import { createApp, type App } from '../../src/server';
 
-/** Which database the suite runs on: MariaDB/MySQL when DATABASE_URL says so, SQLite otherwise. */
-export const dbKind: 'mysql' | 'sqlite' = process.env.DATABASE_URL?.startsWith('mysql') || process.env.DATABASE_URL?.startsWith('mariadb') ? 'mysql' : 'sqlite';
+/** Which database the suite runs on: MariaDB/MySQL or PostgreSQL when DATABASE_URL says so, SQLite otherwise. */
+export const dbKind: 'mysql' | 'postgres' | 'sqlite' = /^(mysql|mariadb):/.test(process.env.DATABASE_URL ?? '')
+  ? 'mysql'
+  : /^postgres(ql)?:/.test(process.env.DATABASE_URL ?? '') ? 'postgres' : 'sqlite';
+
+/** The base tables of the test database, whatever the dialect. */
+export async function tableNames(ds: DataSource): Promise<string[]> {
+  const rows: { name: string }[] = dbKind === 'mysql'
+    ? await ds.query(`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE'`)
+    : dbKind === 'postgres'
+      ? await ds.query(`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'`)
+      : await ds.query(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`);
+  return rows.map((r) => r.name);
+}
 
 export interface GqlResult<T = any> {
   status: number;

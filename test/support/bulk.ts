@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
+import { syncIdSequences } from '../../src/db/bulk';
 import { dialectOf } from '../../src/db/dialect';
 import { PurchaseService } from '../../src/modules/purchase/purchase.service';
 
@@ -14,6 +15,7 @@ export async function bulkInsert(ds: DataSource, table: string, columns: string[
       part.flat(),
     );
   }
+  if (columns.includes('id')) await syncIdSequences(ds, dialectOf(ds), [table]);
 }
 
 export const fixture = (name: string) => readFileSync(join(__dirname, '..', 'fixtures', 'datasets', name), 'utf8');

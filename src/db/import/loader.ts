@@ -15,7 +15,7 @@ import type { CustomerRow } from './customers-csv.parser';
  * or as the API never collide.
  */
 
-/** MariaDB and SQLite answer INSERT ... RETURNING; MySQL does not. */
+/** MariaDB, PostgreSQL and SQLite answer INSERT ... RETURNING; MySQL does not. */
 const hasReturning = (m: EntityManager) => m.connection.options.type !== 'mysql';
 
 export type Progress = (done: number, total: number) => void;

@@ -2,7 +2,7 @@ import type { DataSource, QueryRunner } from 'typeorm';
 import { PurchaseService } from '../../modules/purchase/purchase.service';
 import { dialectOf, type Dialect } from '../dialect';
 import { tagsTransformer } from '../transformers';
-import { bindable, insertRows, maxIds } from '../bulk';
+import { bindable, insertRows, maxIds, syncIdSequences } from '../bulk';
 import { generateCatalogue, generateCompany, type CompanyOptions, type SeedBatch, type SeedIds } from './generator';
 
 export interface SeedDatabaseOptions extends Omit<CompanyOptions, 'firstIds' | 'productIds'> {
@@ -60,6 +60,12 @@ export async function seedDatabase(ds: DataSource, options: SeedDatabaseOptions)
       await qr.query('SET foreign_key_checks = 0');
       if (Object.values(max).every((m) => m === 0)) await qr.query('SET unique_checks = 0');
     }
+    if (dialect.kind === 'postgres') {
+      // The same for PostgreSQL: foreign keys are triggers, which a session in replica mode does not fire.
+      // Only a superuser may set it; anyone else seeds with the checks on.
+      const skipped = await qr.query('SET session_replication_role = replica').then(() => true, () => false);
+      if (skipped) restore.push('SET session_replication_role = DEFAULT');
+    }
 
     const catalogue = generateCatalogue();
     const existing = new Map<string, number>();
@@ -85,6 +91,7 @@ export async function seedDatabase(ds: DataSource, options: SeedDatabaseOptions)
       done.feedback += batch.feedback.length;
       options.onBatch?.({ ...done });
     }
+    await syncIdSequences(qr, dialect, TABLES);
     const rowsDone = performance.now();
     await new PurchaseService(ds).refreshCustomerStats('all', qr.manager);
     const end = performance.now();

@@ -34,7 +34,7 @@ export async function runSeed(args: string[], option: OptionReader): Promise<num
       console.error('the database already has data: pass --append to add the synthetic company after it, or use an empty database');
       return 1;
     }
-    const where = config.database.kind === 'sqlite' ? `SQLite ${config.database.file}` : `MySQL database ${config.database.database}`;
+    const where = config.database.kind === 'sqlite' ? `SQLite ${config.database.file}` : `${config.database.kind === 'postgres' ? 'PostgreSQL' : 'MySQL'} database ${config.database.database}`;
     console.error(`seeding ${parsed.customers.toLocaleString('en-US')} customers (seed ${parsed.seed}, as of ${parsed.asOf.toISOString().slice(0, 10)}, ${parsed.months} months) into ${where}`);
     const progress = startProgress('seed', parsed.customers, 'customers');
     let summary: SeedSummary;

@@ -16,7 +16,7 @@ const SORTS: Record<CustomerOrderField, Omit<SortKey<Customer>, 'direction'>> = 
   [CustomerOrderField.ID]: { expression: 'c.id', read: (c) => c.id, kind: 'number' },
   [CustomerOrderField.NAME]: { expression: 'c.name', read: (c) => c.name, kind: 'string' },
   [CustomerOrderField.CREATED_AT]: { expression: 'c.created_at', read: (c) => c.createdAt, kind: 'date' },
-  [CustomerOrderField.LAST_PURCHASE_AT]: { expression: 'c.last_purchase_at', read: (c) => c.lastPurchaseAt, kind: 'date' },
+  [CustomerOrderField.LAST_PURCHASE_AT]: { expression: 'c.last_purchase_at', read: (c) => c.lastPurchaseAt, kind: 'date', nullable: true },
   [CustomerOrderField.TOTAL_SPENT]: { expression: 'c.total_spent_cents', read: (c) => c.totalSpentCents, kind: 'number' },
   [CustomerOrderField.PURCHASE_COUNT]: { expression: 'c.purchase_count', read: (c) => c.purchaseCount, kind: 'number' },
 };
@@ -66,9 +66,7 @@ export class CustomerService {
     // A cursor carries created_at as a millisecond Date, but MySQL stores microseconds and SQLite's default
     // has no fraction ('YYYY-MM-DD HH:MM:SS'): compare at exactly millisecond precision, in the cursor's form.
     if (order?.field === CustomerOrderField.CREATED_AT) {
-      sort.expression = this.dialect.kind === 'sqlite'
-        ? `strftime('%Y-%m-%d %H:%M:%f', c.created_at)`
-        : '(c.created_at - INTERVAL MICROSECOND(c.created_at) % 1000 MICROSECOND)';
+      sort.expression = this.dialect.millis('c.created_at');
     }
     return paginate(
       {
@@ -111,7 +109,7 @@ export class CustomerService {
   async update(id: number, input: UpdateCustomerInput | CustomerFieldsInput, expectedVersion?: number): Promise<Customer> {
     return this.ds.transaction(async (m) => {
       const repo = m.getRepository(Customer);
-      const current = await repo.findOne({ where: { id }, lock: this.dialect.kind === 'mysql' ? { mode: 'pessimistic_write' } : undefined });
+      const current = await repo.findOne({ where: { id }, lock: this.dialect.rowLocks ? { mode: 'pessimistic_write' } : undefined });
       if (!current || current.erasedAt) throw notFound('Customer', toGlobalId('Customer', id));
       if (expectedVersion != null && current.version !== expectedVersion) {
         throw conflict(`customer was changed by someone else (version ${current.version}, you sent ${expectedVersion}); reload and retry`, {

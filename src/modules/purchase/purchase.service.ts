@@ -8,7 +8,7 @@ import { countByParent, nestedPages } from '../../common/nested-connection';
 import { paginate, SortDirection, type ConnectionResult, type PageArgs, type SortKey } from '../../common/pagination';
 import { frag, hydrator, inList, selectColumns, type Fragment } from '../../common/sql';
 import { validationMessages } from '../../common/validation';
-import { dialectOf, isUniqueViolation, type Dialect } from '../../db/dialect';
+import { dialectOf, isDeadlock, isUniqueViolation, type Dialect } from '../../db/dialect';
 import { Product } from '../catalog/product.entity';
 import { Customer } from '../customer/customer.entity';
 import { Purchase, PurchaseLine, PurchaseStatus, SalesChannel } from './purchase.entity';
@@ -31,7 +31,7 @@ async function retryOnDeadlock<T>(run: () => Promise<T>, attempts = 10): Promise
     try {
       return await run();
     } catch (e) {
-      if (attempt >= attempts || !/Deadlock found|ER_LOCK_DEADLOCK/.test(String((e as Error)?.message ?? e))) throw e;
+      if (attempt >= attempts || !isDeadlock(e)) throw e;
       await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
     }
   }
@@ -137,7 +137,7 @@ export class PurchaseService {
         // Lock the customer first (MySQL): the purchase insert's foreign-key check takes a shared lock on this
         // row and the stats update below needs an exclusive one, so concurrent retries of one key deadlocked.
         const customer = await m.getRepository(Customer).findOne({
-          where: { id: customerId }, lock: this.dialect.kind === 'mysql' ? { mode: 'pessimistic_write' } : undefined,
+          where: { id: customerId }, lock: this.dialect.rowLocks ? { mode: 'pessimistic_write' } : undefined,
         });
         if (!customer || customer.erasedAt) throw notFound('Customer', input.customerId);
         const products = await m.getRepository(Product).findBy(lineProducts.map((id) => ({ id })));

@@ -137,7 +137,7 @@ export class CampaignService implements CouponRedeemer {
     const reachable = members.filter((m) => consents(m, campaign.channel));
     const { issued, alreadyIssued } = await this.ds.transaction(async (m) => {
       // Concurrent launches of one campaign queue on its row (MySQL); SQLite has a single writer anyway.
-      await m.getRepository(Campaign).findOne({ where: { id }, lock: this.dialect.kind === 'mysql' ? { mode: 'pessimistic_write' } : undefined });
+      await m.getRepository(Campaign).findOne({ where: { id }, lock: this.dialect.rowLocks ? { mode: 'pessimistic_write' } : undefined });
       const held = new Set<number>((await m.query('SELECT customer_id FROM coupons WHERE campaign_id = ?', [id])).map((r: { customer_id: number }) => Number(r.customer_id)));
       const fresh = reachable.filter((c) => !held.has(c.id));
       await this.issue(m, campaign, fresh, now);
@@ -201,7 +201,7 @@ export class CampaignService implements CouponRedeemer {
     sale: { customerId: number; purchasedAt: Date; subtotalCents: number; status: PurchaseStatus },
   ): Promise<{ couponId: number; discountCents: number }> {
     const code = normalizeCode(rawCode);
-    const coupon = await m.getRepository(Coupon).findOne({ where: { code }, lock: this.dialect.kind === 'mysql' ? { mode: 'pessimistic_write' } : undefined });
+    const coupon = await m.getRepository(Coupon).findOne({ where: { code }, lock: this.dialect.rowLocks ? { mode: 'pessimistic_write' } : undefined });
     if (!coupon) throw new AppError(ErrorCode.NOT_FOUND, `coupon ${code} was not found`, { couponCode: code });
     if (coupon.customerId !== sale.customerId) throw new AppError(ErrorCode.FORBIDDEN, `coupon ${code} belongs to another customer`, { couponCode: code });
     if (coupon.redeemedAt) throw conflict(`coupon ${code} was already used on ${coupon.redeemedAt.toISOString()}`, { couponCode: code });

@@ -244,7 +244,7 @@ export class TicketService {
   }
 
   private async lockedTicket(m: EntityManager, id: number): Promise<Ticket> {
-    const t = await m.getRepository(Ticket).findOne({ where: { id }, lock: this.dialect.kind === 'mysql' ? { mode: 'pessimistic_write' } : undefined });
+    const t = await m.getRepository(Ticket).findOne({ where: { id }, lock: this.dialect.rowLocks ? { mode: 'pessimistic_write' } : undefined });
     if (!t) throw notFound('Ticket', toGlobalId('Ticket', id));
     return t;
   }
