@@ -21,8 +21,9 @@ export function redisAvailable(): boolean {
 }
 
 /** A free-looking port in a range the other tests (20000-40000) do not use. */
+/** Below Linux's ephemeral range (32768-60999, the local ports of outgoing connections) and the tests' app ports. */
 function randomPort(): number {
-  return 41000 + Math.floor(Math.random() * 15000);
+  return 10000 + Math.floor(Math.random() * 10000);
 }
 
 function signal(pid: number | undefined, sig: NodeJS.Signals): void {
@@ -173,7 +174,17 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
       await sleep(50);
     }
   };
-  await start();
+  // A port taken between the check and the bind (another suite's server): try another, a few times.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await start();
+      break;
+    } catch (e) {
+      if (attempt >= 5) throw e;
+      port = randomPort();
+      while (await answers(port)) port = randomPort();
+    }
+  }
   return {
     port,
     url: `redis://127.0.0.1:${port}/0`,

@@ -32,6 +32,9 @@ export interface SpendPoint {
  * The SQL that feeds the analytics: every query is one statement for a whole page (IN (...)) or for the
  * whole population (GROUP BY), never one per customer.
  */
+/** Customer-product pairs read at most for likelyBuyers of a page of products. */
+const BUYERS_READ_MAX = 300_000;
+
 export class AnalyticsData {
   readonly dialect: Dialect;
   constructor(private readonly ds: DataSource) {
@@ -294,11 +297,15 @@ export class AnalyticsData {
     return Float64Array.from(rows, (r) => Number(r.t));
   }
 
-  /** Who bought each of these products (completed purchases), once per customer and product. */
+  /**
+   * Who bought each of these products (completed purchases), once per customer and product; at most
+   * BUYERS_READ_MAX pairs, the most recent customers first, so that popular products cannot make it unbounded.
+   */
   async buyersOf(productIds: readonly number[]): Promise<{ productId: number; customerId: number }[]> {
     const w = inList('l.product_id', productIds);
     const rows: Record<string, unknown>[] = await this.ds.query(
-      `SELECT DISTINCT l.product_id AS pid, p.customer_id AS cid FROM purchase_lines l JOIN purchases p ON p.id = l.purchase_id WHERE ${w.sql} AND ${this.completed()}`,
+      `SELECT DISTINCT l.product_id AS pid, p.customer_id AS cid FROM purchase_lines l JOIN purchases p ON p.id = l.purchase_id WHERE ${w.sql} AND ${this.completed()} ` +
+        `ORDER BY p.customer_id DESC LIMIT ${BUYERS_READ_MAX}`,
       w.params,
     );
     return rows.map((r) => ({ productId: Number(r.pid), customerId: Number(r.cid) }));
