@@ -20,7 +20,8 @@ export interface BgNbdCustomer {
   T: number;
 }
 
-function checkCustomer(c: BgNbdCustomer, where: string): void {
+/** A purchase history summary every model of the family checks the same way. */
+export function checkCustomer(c: BgNbdCustomer, where: string): void {
   const { frequency, recency, T } = c;
   if (!Number.isInteger(frequency) || frequency < 0) {
     throw new RangeError(`${where}: frequency must be a non-negative integer, got ${frequency}`);
@@ -33,12 +34,16 @@ function checkCustomer(c: BgNbdCustomer, where: string): void {
   }
 }
 
-function checkParams(p: BgNbdParams): void {
-  for (const name of ['r', 'alpha', 'a', 'b'] as const) {
-    if (!(p[name] > 0) || !Number.isFinite(p[name])) {
-      throw new RangeError(`BG/NBD parameter ${name} must be a positive finite number, got ${p[name]}`);
-    }
+/** Every named parameter of a model is a positive finite number. */
+export function checkPositiveParams<P extends object>(model: string, p: P, names: readonly (keyof P & string)[]): void {
+  for (const name of names) {
+    const v = p[name] as unknown as number;
+    if (!(v > 0) || !Number.isFinite(v)) throw new RangeError(`${model} parameter ${name} must be a positive finite number, got ${v}`);
   }
+}
+
+function checkParams(p: BgNbdParams): void {
+  checkPositiveParams('BG/NBD', p, ['r', 'alpha', 'a', 'b']);
 }
 
 /**

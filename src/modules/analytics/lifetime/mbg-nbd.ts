@@ -1,5 +1,5 @@
 import gammaln from '@stdlib/math-base-special-gammaln';
-import type { BgNbdCustomer, BgNbdParams } from './bg-nbd';
+import { checkCustomer, checkPositiveParams, type BgNbdCustomer, type BgNbdParams } from './bg-nbd';
 import { hyp2f1 } from './hyp2f1';
 import { FitOptions, FitResult, maximizeLogLikelihood } from './mle';
 
@@ -14,25 +14,8 @@ const { abs, exp, log, log1p, max, pow } = Math;
 export type MbgNbdParams = BgNbdParams;
 export type MbgNbdCustomer = BgNbdCustomer;
 
-function checkCustomer(c: MbgNbdCustomer, where: string): void {
-  const { frequency, recency, T } = c;
-  if (!Number.isInteger(frequency) || frequency < 0) {
-    throw new RangeError(`${where}: frequency must be a non-negative integer, got ${frequency}`);
-  }
-  if (!Number.isFinite(recency) || !Number.isFinite(T) || recency < 0 || recency > T) {
-    throw new RangeError(`${where}: need 0 <= recency <= T (finite), got recency ${recency}, T ${T}`);
-  }
-  if (frequency === 0 && recency !== 0) {
-    throw new RangeError(`${where}: recency must be 0 when frequency is 0, got ${recency}`);
-  }
-}
-
 function checkParams(p: MbgNbdParams): void {
-  for (const name of ['r', 'alpha', 'a', 'b'] as const) {
-    if (!(p[name] > 0) || !Number.isFinite(p[name])) {
-      throw new RangeError(`MBG/NBD parameter ${name} must be a positive finite number, got ${p[name]}`);
-    }
-  }
+  checkPositiveParams('MBG/NBD', p, ['r', 'alpha', 'a', 'b']);
 }
 
 /** log P(dropped out after the last purchase) − log P(alive at T): log(a/(b+x)) + (r+x) log((alpha+T)/(alpha+t_x)). */

@@ -1,5 +1,5 @@
 import gammaln from '@stdlib/math-base-special-gammaln';
-import type { BgNbdCustomer } from './bg-nbd';
+import { checkCustomer, checkPositiveParams, type BgNbdCustomer } from './bg-nbd';
 import { hyp2f1 } from './hyp2f1';
 import { FitOptions, FitResult, maximizeLogLikelihood } from './mle';
 
@@ -20,25 +20,8 @@ export interface ParetoNbdParams {
 
 export type ParetoNbdCustomer = BgNbdCustomer;
 
-function checkCustomer(c: ParetoNbdCustomer, where: string): void {
-  const { frequency, recency, T } = c;
-  if (!Number.isInteger(frequency) || frequency < 0) {
-    throw new RangeError(`${where}: frequency must be a non-negative integer, got ${frequency}`);
-  }
-  if (!Number.isFinite(recency) || !Number.isFinite(T) || recency < 0 || recency > T) {
-    throw new RangeError(`${where}: need 0 <= recency <= T (finite), got recency ${recency}, T ${T}`);
-  }
-  if (frequency === 0 && recency !== 0) {
-    throw new RangeError(`${where}: recency must be 0 when frequency is 0, got ${recency}`);
-  }
-}
-
 function checkParams(p: ParetoNbdParams): void {
-  for (const name of ['r', 'alpha', 's', 'beta'] as const) {
-    if (!(p[name] > 0) || !Number.isFinite(p[name])) {
-      throw new RangeError(`Pareto/NBD parameter ${name} must be a positive finite number, got ${p[name]}`);
-    }
-  }
+  checkPositiveParams('Pareto/NBD', p, ['r', 'alpha', 's', 'beta']);
 }
 
 /**
