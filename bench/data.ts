@@ -221,6 +221,7 @@ export async function dropStoredModels(database: string): Promise<number> {
   const conn = await mysql(database);
   try {
     const [res] = await conn.query('DELETE FROM analytics_models');
+    await conn.query('DELETE FROM analytics_model_parts').catch(() => undefined);
     return (res as { affectedRows: number }).affectedRows;
   } catch {
     return 0; // no model table (yet)

@@ -141,8 +141,15 @@ export class PageModels {
       'SELECT as_of, fitted_at, customers_at_fit, purchases_at_fit, payload FROM analytics_models WHERE model_key = ?',
       [key],
     );
-    const stored: Model<T> | null = rows.length
-      ? { asOf: rows[0].as_of, fittedAt: rows[0].fitted_at, customersAtFit: rows[0].customers_at_fit, purchasesAtFit: rows[0].purchases_at_fit, value: JSON.parse(rows[0].payload) as T }
+    // Large models are stored in parts (src/modules/analytics/model-store.ts): "@parts:<token>:<count>".
+    let payload: string | null = rows.length ? String(rows[0].payload) : null;
+    const parts = payload ? /^@parts:([0-9a-f-]{36}):(\d+)$/.exec(payload) : null;
+    if (parts) {
+      const [chunks] = await this.pool.query<RowDataPacket[]>('SELECT payload FROM analytics_model_parts WHERE token = ? ORDER BY part', [parts[1]]);
+      payload = chunks.length === Number(parts[2]) ? chunks.map((c) => String(c.payload)).join('') : null;
+    }
+    const stored: Model<T> | null = rows.length && payload !== null
+      ? { asOf: rows[0].as_of, fittedAt: rows[0].fitted_at, customersAtFit: rows[0].customers_at_fit, purchasesAtFit: rows[0].purchases_at_fit, value: JSON.parse(payload) as T }
       : null;
     let m: Model<T>;
     if (stored && this.fresh(stored, v, Date.now())) m = stored;
