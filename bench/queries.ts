@@ -243,7 +243,7 @@ export const CHEAP = `query Cheap($id: ID!) { customer(id: $id) { id name email 
 /** PostGraphile's spelling of the plain query (amber preset inflection). */
 /** The one-row lookup: one customer by id, four columns; CareGraph takes the global id, PostGraphile the key. */
 export const LOOKUP_QUERY = `query Lookup($id: ID!) { customer(id: $id) { id name email city } }`;
-export const PEER_LOOKUP_QUERY = `query Lookup($id: Int!) { customerById(id: $id) { id name email city } }`;
+export const PEER_LOOKUP_QUERY = `query Lookup($id: Int!) { customerByRowId(rowId: $id) { id name email city } }`;
 
 export const PEER_PLAIN_QUERY = `query Plain { allCustomers(first: 50, orderBy: PRIMARY_KEY_ASC) { nodes { id name email city
   purchasesByCustomerId(first: 3, orderBy: [PURCHASED_AT_DESC, PRIMARY_KEY_DESC]) { nodes { id purchasedAt totalCents

@@ -343,7 +343,7 @@ async function runSize(size: string, o: Options, mach: Machine): Promise<SizeRes
         };
         await measure(peer, 'postgraphile', 'plain', body(PEER_PLAIN_QUERY), 'pg');
         const lookup = await graphql(peer.url, PEER_LOOKUP_QUERY, { id: pick(ids.customers) });
-        if (lookup.body.errors?.length || !lookup.body.data?.customerById) skip('PostGraphile one-row lookup', lookup.body.errors?.[0]?.message ?? 'no customer in the answer');
+        if (lookup.body.errors?.length || !lookup.body.data?.customerByRowId) skip('PostGraphile one-row lookup', lookup.body.errors?.[0]?.message ?? 'no customer in the answer');
         else await measure(peer, 'postgraphile', 'lookup', () => ({ body: body(PEER_LOOKUP_QUERY, { id: pick(ids.customers) }), kind: 'lookup' }), 'pg');
       } finally {
         result.serverPeakRssMb.postgraphile = peer.peakRssMb();
