@@ -14,6 +14,8 @@ import { RuleIndex, type StoredRule } from './rules/rule-index';
 
 /** Baskets read to place a total among all baskets: beyond this many purchases, every k-th id. */
 const TOTALS_SAMPLE = 200_000;
+/** Content neighbours kept per product (the largest `similar(limit)`). */
+const SIMILAR_KEPT = 50;
 /** Sources (products whose buyers may want a product) considered per product for likelyBuyers. */
 const BUYER_SOURCES = 20;
 
@@ -25,6 +27,7 @@ type Rule = StoredRule & { leverage: number; conviction: number | null; count: n
  */
 export class GraphInsights {
   private readonly indexes = new WeakMap<object, RuleIndex<Rule>>();
+  private readonly similarKept = new WeakMap<Catalogue, Map<number, SimilarProduct[]>>();
   private readonly reverse = new WeakMap<ProductModel, Map<number, { productId: number; weight: number }[]>>();
 
   constructor(private readonly a: AnalyticsService) {}
@@ -123,8 +126,20 @@ export class GraphInsights {
     });
   }
 
+  /**
+   * Content neighbours. A scan of the catalogue per product, so the best SIMILAR_KEPT are kept per catalogue
+   * build: a page of products asked again (or by other requests) costs no second scan.
+   */
   async similar(version: DataVersion, productId: number, limit: number): Promise<SimilarProduct[]> {
     const catalogue = await this.a.productCatalogue(version);
+    let kept = this.similarKept.get(catalogue);
+    if (!kept) this.similarKept.set(catalogue, (kept = new Map()));
+    let list = kept.get(productId);
+    if (!list) kept.set(productId, (list = this.scanSimilar(catalogue, productId)));
+    return list.slice(0, limit);
+  }
+
+  private scanSimilar(catalogue: Catalogue, productId: number): SimilarProduct[] {
     if (!catalogue.space.rowOf.has(productId)) return [];
     const scored: SimilarProduct[] = [];
     for (const [id, product] of catalogue.byId) {
@@ -132,7 +147,7 @@ export class GraphInsights {
       const similarity = productSimilarity(catalogue.space, productId, id);
       if (similarity > 0) scored.push({ product, similarity: Math.round(similarity * 1000) / 1000 });
     }
-    return scored.sort((x, y) => y.similarity - x.similarity || x.product.id - y.product.id).slice(0, limit);
+    return scored.sort((x, y) => y.similarity - x.similarity || x.product.id - y.product.id).slice(0, SIMILAR_KEPT);
   }
 
   demand(points: { at: number; units: number }[], asOf: Date, horizonMonths: number): ProductDemand {
