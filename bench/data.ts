@@ -7,6 +7,9 @@ import { log, MYSQL_BASE, ROOT, WORK_DIR } from './util';
 /** XS is a smoke test of the harness itself; the report covers S, M and L. */
 export const SIZES: Record<string, number> = { XS: 1_000, S: 10_000, M: 100_000, L: 1_000_000 };
 export const REPORT_SIZES = ['S', 'M', 'L'];
+/** What the write mix's rows carry, so that a later run removes what an interrupted one left. */
+export const WRITE_KEY_PREFIX = 'bench-wm-';
+export const WRITE_COMMENT_PREFIX = 'bench write-mix';
 
 export interface DataCounts {
   customers: number;
@@ -169,13 +172,13 @@ export async function ensureSqlite(size: string, customers: number, seed: number
 
 /**
  * An API key for the bench, made with the CLI (`apikey create`), or null on a build whose CLI has no
- * such command (the server then asks for none). AGENT: the role of the care agent the workloads play.
+ * such command (the server then asks for none). AGENT (default): the role of the care agent the workloads play.
  */
-export async function createApiKey(databaseUrl: string, name: string): Promise<{ key: string; id: number } | null> {
+export async function createApiKey(databaseUrl: string, name: string, role: 'ADMIN' | 'AGENT' | 'ANALYST' = 'AGENT'): Promise<{ key: string; id: number } | null> {
   const cli = join(ROOT, 'dist', 'src', 'cli.js');
   const env = { ...process.env, DATABASE_URL: databaseUrl, NODE_ENV: 'production' };
   const out = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, 'apikey', 'create', '--role', 'AGENT', '--name', name], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [cli, 'apikey', 'create', '--role', role, '--name', name], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));

@@ -231,6 +231,35 @@ export const DASHBOARD = `query Dashboard {
   satisfactionSummary(groupBy: MONTH) { period averageScore satisfiedRatio }
 }`;
 
+/**
+ * The analytic fields of Purchase, Feedback and Product (issue #17), a page of each: workload 5a, a basket
+ * page with cross-sell, matched rules and the comparison with the customer's usual basket; 5b, the care
+ * team's feedback inbox (sentiment, pain point and follow-up of each item); 5c, a product page with demand,
+ * bought-with, similar products and likely buyers.
+ */
+export const PURCHASE_ANALYTICS = `query PurchaseAnalytics($first: Int!) { purchases(first: $first) { nodes { id purchasedAt total
+  lines { quantity product { name } }
+  crossSell(limit: 3) { product { name } source reason confidence lift }
+  matchedRules(first: 3) { antecedent { name } consequent { name } confidence lift }
+  comparedToUsual { ratioToCustomerAverage populationPercentile unusual summary }
+} } }`;
+
+export const FEEDBACK_INBOX = `query FeedbackInbox($first: Int!) { feedbackInbox(first: $first) { totalCount candidates endCursor items {
+  feedback { id score issue comment createdAt customer { id name }
+    sentiment { score label } scoreMismatch painPoint { issue inferred openForCustomer } }
+  followUp { priority level action channel reasons campaign { id name } }
+} } }`;
+
+export const PRODUCT_ANALYTICS = `query ProductAnalytics($first: Int!) { products(first: $first) { nodes { id name category price
+  demand(horizonMonths: 3) { trend slope insufficientHistory forecast { month units } }
+  boughtWith(limit: 5) { product { name } support confidence lift }
+  similar(limit: 5) { product { name } similarity }
+  likelyBuyers(first: 10) { customer { id name } score reason }
+} } }`;
+
+/** Workload 5: the three pages, by workload name. */
+export const ENTITY_PAGES = { 'purchase-analytics': PURCHASE_ANALYTICS, 'feedback-inbox': FEEDBACK_INBOX, 'product-analytics': PRODUCT_ANALYTICS };
+
 /** Workload 4's write: a purchase of 3 lines and a feedback, in one request. */
 export const WRITE = `mutation Write($purchase: CreatePurchaseInput!, $feedback: CreateFeedbackInput!) {
   createPurchase(input: $purchase) { id total }

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPORT_SIZES, SIZES } from './data';
 import { FIT_JOBS, FIT_LABELS } from './fits';
@@ -30,6 +30,9 @@ const WORKLOAD_NAMES: Record<string, string> = {
   'customer-360': '2. customer 360',
   dashboard: '3. dashboard',
   'write-mix': '4. write mix (20% writes)',
+  'purchase-analytics': '5a. purchase page + analytics',
+  'feedback-inbox': '5b. feedback inbox',
+  'product-analytics': '5c. product page + analytics',
 };
 
 export function loadResults(): SizeResult[] {
@@ -174,7 +177,7 @@ function runTable(r: SizeResult): string[] {
   const statementsOf = (run: RunRecord) => {
     if (run.server === 'floor' && run.workload === 'plain') return '4';
     if (run.server !== 'caregraph' && run.server !== 'floor') return '–';
-    const s = run.workload === 'customer-page' ? r.statements['customer-page first 50'] : run.workload === 'write-mix' ? r.statements.write : r.statements[run.workload];
+    const s = run.workload === 'write-mix' ? r.statements.write : r.statements[run.workload] ?? r.statements[`${run.workload} first 50`];
     const c = counted(s);
     return c != null ? String(c) : '–';
   };
@@ -277,6 +280,67 @@ function chart(results: SizeResult[]): string {
   return out.join('\n') + '\n';
 }
 
+const ENTITY_WORKLOADS = ['purchase-analytics', 'feedback-inbox', 'product-analytics'];
+
+/** Issue #17: what a page of purchases, feedback or products with every analytic field costs. */
+function entityPagesSection(results: SizeResult[]): string[] {
+  const rows: string[] = [];
+  for (const r of results) {
+    const c = headlineConnections(r);
+    for (const w of ENTITY_WORKLOADS) {
+      const five = r.statements[`${w} first 5`];
+      const fifty = r.statements[`${w} first 50`];
+      const load = find(r, 'caregraph', w, c);
+      if (!five && !fifty && !load) continue;
+      rows.push(
+        `| ${r.size} | ${WORKLOAD_NAMES[w]} | ${counted(five) ?? '–'} / ${counted(fifty) ?? '–'} | ${fmt(five?.ms)} / ${fmt(fifty?.ms)} | ` +
+          `${load ? `${fmt(load.rps)} | ${fmt(load.p95)} | ${fmt(load.serverCpuMsPerRequest)}` : '– | – | –'} | ${[five?.error, fifty?.error].filter(Boolean).join('; ').slice(0, 80)} |`,
+      );
+    }
+  }
+  if (!rows.length) return [];
+  return [
+    '## Analytic fields on Purchase, Feedback and Product (issue #17)',
+    '',
+    `Each page asks for every analytic field of its type (bench/queries.ts: PURCHASE_ANALYTICS, FEEDBACK_INBOX, PRODUCT_ANALYTICS). Statements are counted on the wire in steady state at first: 5 and first: 50 (equal counts: the fields are batched); latency of one request alone; req/s, p95 and server CPU under load at first: 50, ${HEADLINE_CONNECTIONS} connections.`,
+    '',
+    '| size | page | SQL statements first 5 / 50 | latency ms first 5 / 50 | req/s | p95 ms | server CPU ms/req | error |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |',
+    ...rows,
+    '',
+  ];
+}
+
+/** Issue #14: the insights page's views, timed in Chromium by bench/insights.ts (results/insights-*.json). */
+function insightsSection(): string[] {
+  const dir = join(BENCH_DIR, 'results');
+  const files = existsSync(dir) ? readdirSync(dir).filter((f) => /^insights-.*\.json$/.test(f)).sort() : [];
+  const out: string[] = [];
+  for (const f of files) {
+    const x = JSON.parse(readFileSync(join(dir, f), 'utf8')) as {
+      size: string; db: string; commit: string | null; measuredAt: string; customers: number; rounds: number; serverPeakRssMb: number;
+      views: { view: string; newTab: { p50: number; max: number }; inTab: { p50: number; max: number } }[];
+    };
+    const target = x.size === 'M' || x.size === 'L' ? 3000 : 1500;
+    out.push(
+      `${x.size}, ${int(x.customers)} customers on ${x.db}, measured ${x.measuredAt.slice(0, 16).replace('T', ' ')} UTC${x.commit ? ` at ${x.commit}` : ''}, ${x.rounds} rounds, server peak RSS ${fmt(x.serverPeakRssMb, 0)} MB; seconds from navigation until the view is drawn and interactive (target ${target / 1000} s):`,
+      '',
+      '| view | new tab p50 | new tab max | in tab p50 | in tab max | met |',
+      '| --- | ---: | ---: | ---: | ---: | --- |',
+      ...x.views.map((v) => `| ${v.view} | ${fmt(v.newTab.p50 / 1000, 2)} | ${fmt(v.newTab.max / 1000, 2)} | ${fmt(v.inTab.p50 / 1000, 2)} | ${fmt(v.inTab.max / 1000, 2)} | ${Math.max(v.newTab.max, v.inTab.max) <= target ? 'yes' : '**no**'} |`),
+      '',
+    );
+  }
+  if (!out.length) return [];
+  return [
+    '## Insights page (issue #14)',
+    '',
+    '`node dist/bench/insights.js --size M` (bench/insights.ts): the server in production mode (NODE_ENV=production, models refreshed in the background) on warm models, an ANALYST key, Debian\'s Chromium. "New tab": a fresh tab opens the view\'s URL (page, bundle, customer sample); "in tab": the user clicks to it from another view.',
+    '',
+    ...out,
+  ];
+}
+
 export function writeReport(results: SizeResult[] = loadResults()): void {
   if (!results.length) return;
   const latest = results.reduce((a, b) => (a.finishedAt > b.finishedAt ? a : b));
@@ -312,6 +376,8 @@ export function writeReport(results: SizeResult[] = loadResults()): void {
     '| --- | --- | --- |',
     ...targets(results).map((t) => `| ${t.target} | ${t.measured} | ${t.met === null ? 'not measurable yet' : t.met ? 'yes' : '**no**'} |`),
     '',
+    ...entityPagesSection(results),
+    ...insightsSection(),
     '## Data',
     '',
     '| size | database | customers | products | purchases | purchase lines | feedback | seed time |',

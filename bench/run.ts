@@ -13,7 +13,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, release, totalmem } from 'node:os';
 import { isDeepStrictEqual } from 'node:util';
 import {
-  benchDataPath, benchDbName, createApiKey, dropStoredModels, revokeApiKey, ensureMariaDb, ensureSqlite, mariaVersion, sampleIds, SIZES, StatementCounter, undoWrites,
+  benchDataPath, benchDbName, createApiKey, dropStoredModels, revokeApiKey, ensureMariaDb, ensureSqlite, mariaVersion, sampleIds, SIZES, StatementCounter, undoWrites, WRITE_COMMENT_PREFIX, WRITE_KEY_PREFIX,
 } from './data';
 import { checkFloorPage } from './floor-check';
 import { runFits } from './fits';
@@ -21,7 +21,7 @@ import { load, type LoadResult } from './load';
 import { ensurePeerInstalled, ensurePgCopy, pgUrl, pgVersion, startPeer } from './peer';
 import { fitWhileServing, type HeavyRequest } from './probe';
 import {
-  CUSTOMER_360, CUSTOMER_PAGE, DASHBOARD, fetchSchema, fitQuery, LOOKUP_QUERY, mutationNames, PEER_LOOKUP_QUERY, PEER_PLAIN_QUERY, PLAIN_QUERY, splitByField, WRITE, type FittedQuery,
+  CUSTOMER_360, CUSTOMER_PAGE, DASHBOARD, ENTITY_PAGES, fetchSchema, fitQuery, LOOKUP_QUERY, mutationNames, PEER_LOOKUP_QUERY, PEER_PLAIN_QUERY, PLAIN_QUERY, splitByField, WRITE, type FittedQuery,
 } from './queries';
 import { writeReport } from './report';
 import type { Machine, SizeResult, StatementSample } from './results';
@@ -69,8 +69,6 @@ function parseArgs(argv: string[]): Options {
   };
 }
 
-const WRITE_KEY_PREFIX = 'bench-wm-';
-const WRITE_COMMENT_PREFIX = 'bench write-mix';
 const WRITE_SHARE = 0.2;
 
 const body = (query: string, variables?: Record<string, unknown>) => JSON.stringify({ query, variables });
@@ -217,6 +215,7 @@ async function runSize(size: string, o: Options, mach: Machine): Promise<SizeRes
     q['customer-360'] = fitQuery(schema, CUSTOMER_360);
     q.dashboard = fitQuery(schema, DASHBOARD);
     q.write = fitQuery(schema, WRITE);
+    for (const [name, text] of Object.entries(ENTITY_PAGES)) q[name] = fitQuery(schema, text);
     result.queries = q;
     for (const [name, f] of Object.entries(q)) {
       if (f.missing.length) log(`${size}: ${name}: not on the server yet: ${f.missing.join(', ')}`);
@@ -244,6 +243,12 @@ async function runSize(size: string, o: Options, mach: Machine): Promise<SizeRes
     if (q['customer-360'].text) result.statements['customer-360'] = strip(await sample(counted, proxy, q['customer-360'].text, customerVars()));
     if (q.dashboard.text) result.statements.dashboard = strip(await sample(counted, proxy, q.dashboard.text));
     if (q.write.text) result.statements.write = strip(await sample(counted, proxy, q.write.text, writeVars));
+    for (const name of Object.keys(ENTITY_PAGES)) {
+      const text = q[name].text;
+      if (!text) continue;
+      result.statements[`${name} first 5`] = strip(await sample(counted, proxy, text, { first: 5 }));
+      result.statements[`${name} first 50`] = strip(await sample(counted, proxy, text, { first: 50 }));
+    }
     for (const [k, v] of Object.entries(result.statements)) {
       log(`${size}: ${k}: ${v.wireStatements} statements (server says ${v.statements}), ${v.ms.toFixed(1)} ms${v.error ? `, error: ${v.error}` : ''}`);
     }
@@ -293,6 +298,11 @@ async function runSize(size: string, o: Options, mach: Machine): Promise<SizeRes
     else skip('workload 2 (customer 360)', q['customer-360'].error ?? 'no field available');
     if (q.dashboard.text) await measure(cg, 'caregraph', 'dashboard', body(q.dashboard.text), 'maria');
     else skip('workload 3 (dashboard)', q.dashboard.error ?? 'no field available');
+    for (const name of Object.keys(ENTITY_PAGES)) {
+      const text = q[name].text;
+      if (text) await measure(cg, 'caregraph', name, body(text, { first: 50 }), 'maria');
+      else skip(`workload ${name}`, q[name].error ?? 'no field available');
+    }
 
     const write = q.write.text;
     const page = q['customer-page'].text;

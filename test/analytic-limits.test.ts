@@ -84,7 +84,7 @@ describe('a hostile ANALYST key on the Groceries baskets', () => {
     const imported = cli(['import', '--format', 'baskets', '--file', join(__dirname, 'fixtures', 'datasets', 'groceries.csv'), '--customer-per-basket']);
     if (imported.status !== 0) throw new Error(imported.stderr);
     key = cli(['apikey', 'create', '--role', 'ANALYST', '--name', 'hostile']).stdout.trim();
-    const port = 20000 + Math.floor(Math.random() * 20000);
+    const port = 20000 + Math.floor(Math.random() * 12000); // below the ephemeral range (32768-)
     base = `http://127.0.0.1:${port}`;
     server = spawn(process.execPath, [join(dist, 'main.js')], { cwd: dir, env: { ...env, PORT: String(port), RATE_LIMIT_PER_MINUTE: '0', LOG_LEVEL: 'warn' }, stdio: 'ignore' });
     for (let i = 0; i < 300; i++) {

@@ -50,7 +50,7 @@ beforeAll(async () => {
   if (!existsSync(join(root, 'dist', 'src', 'main.js'))) spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
   a = await startTestApp({ REDIS_URL });
   const opts = a.ds.options as { database?: string; url?: string };
-  const port = 20000 + Math.floor(Math.random() * 20000);
+  const port = 20000 + Math.floor(Math.random() * 12000); // below the ephemeral range (32768-)
   portOfB = port;
   b = spawn(process.execPath, ['dist/src/main.js'], {
     cwd: root,

@@ -25,7 +25,7 @@ const DEMO_CUSTOMERS = 300;
 interface Server { child: ChildProcess; port: number; stderr: string }
 
 async function startServer(env: Record<string, string>, ready: RegExp): Promise<Server> {
-  const port = 20000 + Math.floor(Math.random() * 20000);
+  const port = 20000 + Math.floor(Math.random() * 12000); // below the ephemeral range (32768-)
   const child = spawn(process.execPath, ['dist/src/main.js'], {
     cwd: root,
     env: { ...process.env, PORT: String(port), LOG_LEVEL: 'warn', ...env },

@@ -49,7 +49,7 @@ function runServer(env: Record<string, string>, opts: { cwd?: string; until?: Re
   });
 }
 
-const freePort = () => 20000 + Math.floor(Math.random() * 20000);
+const freePort = () => 20000 + Math.floor(Math.random() * 12000); // below the ephemeral range (32768-)
 
 test('a port already in use: exit code 1 and one line naming the address, no stack trace', async () => {
   const blocker = createServer();

@@ -17,7 +17,7 @@ beforeAll(async () => {
     if (built.status !== 0 && !existsSync(join(root, 'dist', 'src', 'main.js'))) throw new Error('build failed');
   }
   dir = mkdtempSync(join(tmpdir(), 'caregraph-start-'));
-  port = 20000 + Math.floor(Math.random() * 20000);
+  port = 20000 + Math.floor(Math.random() * 12000); // below the ephemeral range (32768-)
   child = spawn(process.execPath, ['dist/src/main.js'], {
     cwd: root,
     env: { ...process.env, NODE_ENV: 'development', DATABASE_URL: `sqlite:${join(dir, 'caregraph.sqlite')}`, PORT: String(port), DEMO_CUSTOMERS: '200', LOG_LEVEL: 'warn' },

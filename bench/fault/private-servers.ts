@@ -20,8 +20,7 @@ export function redisAvailable(): boolean {
   return spawnSync('sh', ['-c', 'command -v redis-server >/dev/null']).status === 0;
 }
 
-/** A free-looking port in a range the other tests (20000-40000) do not use. */
-/** Below Linux's ephemeral range (32768-60999, the local ports of outgoing connections) and the tests' app ports. */
+/** A free-looking port below Linux's ephemeral range (32768-60999, the local ports of outgoing connections) and the tests' app ports (20000-31999). */
 function randomPort(): number {
   return 10000 + Math.floor(Math.random() * 10000);
 }

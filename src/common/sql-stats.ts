@@ -20,6 +20,11 @@ export function withSqlStats<T>(stats: SqlStats, fn: () => T): T {
   return storage.run(stats, fn);
 }
 
+/** Runs work a request starts but does not wait for (a refresh behind a stale answer): not charged to it. */
+export function outsideRequest<T>(fn: () => T): T {
+  return storage.exit(fn);
+}
+
 /**
  * A TypeORM subscriber that charges every statement to the request it ran for. TypeORM instantiates a
  * listed subscriber class only when it carries @EventSubscriber().

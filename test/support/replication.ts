@@ -26,7 +26,7 @@ const MARIADBD = '/usr/sbin/mariadbd';
 
 export async function startReplicationPair(): Promise<ReplicationPair> {
   const dir = mkdtempSync(join(tmpdir(), 'caregraph-repl-'));
-  const port = { p: 30000 + Math.floor(Math.random() * 10000), r: 0 };
+  const port = { p: 10000 + Math.floor(Math.random() * 9998), r: 0 }; // below the ephemeral range, like bench/fault/private-servers.ts
   port.r = port.p + 1;
   const children: ChildProcess[] = [];
   for (const d of ['p', 'r']) {

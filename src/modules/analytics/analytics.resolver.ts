@@ -249,7 +249,7 @@ export class AnalyticsQueryResolver {
   }
 
   @Query(() => DemandForecast, { description: 'Units per month of a product or a category, and the next months by linear trend.' })
-  demandForecast(
+  async demandForecast(
     @Arg('productId', () => ID, { nullable: true }) productId: string | undefined,
     @Arg('category', () => String, { nullable: true }) category: string | undefined,
     @Arg('horizonMonths', () => Int, { defaultValue: 3 }) horizonMonths: number,
@@ -258,11 +258,11 @@ export class AnalyticsQueryResolver {
   ) {
     if (!productId === !category) throw badInput('pass exactly one of productId or category');
     if (horizonMonths < 1 || horizonMonths > 24) throw badInput('horizonMonths must be from 1 to 24');
-    return ctx.services.analytics.demandForecast(
-      productId ? { productId: expectGlobalId(productId, 'Product', 'productId') } : { category },
-      parseAsOf(asOfArg) ?? new Date(),
-      horizonMonths,
-    );
+    const target = productId ? { productId: expectGlobalId(productId, 'Product', 'productId') } : { category };
+    const asOf = parseAsOf(asOfArg);
+    const forecast = () => ctx.services.analytics.demandForecast(target, asOf ?? new Date(), horizonMonths);
+    const key = `demand:${target.productId ?? `category ${category}`}:${horizonMonths}`;
+    return asOf ? forecast() : ctx.services.analytics.aggregate(key, await ctx.loaders.analytics.version(), forecast);
   }
 
   @Query(() => [AtRiskCustomer], { description: `Customers ranked by churn risk (under the default purchase model, ${DEFAULT_PURCHASE_MODEL}) x value at stake, with the next best action.` })

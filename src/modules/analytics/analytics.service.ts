@@ -5,6 +5,7 @@ import { AppError, badInput, ErrorCode } from '../../common/errors';
 import { toGlobalId } from '../../common/global-id';
 import { fromCents } from '../../common/money';
 import { hydrator } from '../../common/sql';
+import { outsideRequest } from '../../common/sql-stats';
 import { Product } from '../catalog/product.entity';
 import type { Customer } from '../customer/customer.entity';
 import { AnalyticsData, DAY_MS, type PopulationRow, type SpendPoint } from './analytics.data';
@@ -158,6 +159,9 @@ function averageOrderValue(points: SpendPoint[]): number {
   return paid.length ? paid.reduce((sum, p) => sum + p.cents, 0) / 100 / paid.length : 0;
 }
 
+/** A kept aggregate: what it was computed on, until when it is fresh, whether it settled, whether a recomputation runs. */
+interface AggregateEntry { marks: string; until: number; value: Promise<unknown>; done: boolean; refreshing: boolean }
+
 /** How long a dashboard aggregate is reused while the data marks stand (MODEL_REFRESH=background). */
 export const AGGREGATE_TTL_MS = 60_000;
 
@@ -171,7 +175,7 @@ export class AnalyticsService {
   readonly fits: FitPool;
 
   /** Dashboard aggregates computed lately, by what they were computed on (MODEL_REFRESH=background only). */
-  private readonly aggregates = new Map<string, { until: number; value: Promise<unknown> }>();
+  private readonly aggregates = new Map<string, AggregateEntry>();
 
   constructor(private readonly ds: DataSource, private readonly limits: AnalyticLimits = DEFAULT_ANALYTIC_LIMITS) {
     // Population reads go to a read replica when there is a healthy one (src/db/replicas.ts).
@@ -181,21 +185,31 @@ export class AnalyticsService {
   }
 
   /**
-   * A dashboard aggregate (summaries, pain points) reused for AGGREGATE_TTL_MS while no customer, purchase or
-   * feedback was added, so that a warm dashboard does not rescan every customer per request. Only with
-   * MODEL_REFRESH=background, which accepts answers this much behind edits of existing rows.
+   * A dashboard aggregate (summaries, pain points, demand series) in MODEL_REFRESH=background, which accepts
+   * answers a little behind the data: reused for AGGREGATE_TTL_MS while no customer, purchase or feedback was
+   * added; after that, or once the data marks moved, the last value still answers at once while one
+   * recomputation runs behind it (as stale models do), so a warm dashboard never waits for a rescan. Only a
+   * key never computed waits. At most 256 keys are kept (arguments such as a category name are part of a key).
    */
   aggregate<T>(key: string, version: DataVersion, compute: () => Promise<T>): Promise<T> {
     if (this.limits.modelRefresh !== 'background') return compute();
-    const k = `${key}|${version.customers}|${version.purchases}|${version.feedback ?? ''}`;
+    const marks = `${version.customers}|${version.purchases}|${version.feedback ?? ''}`;
     const now = Date.now();
-    const hit = this.aggregates.get(k);
-    if (hit && hit.until > now) return hit.value as Promise<T>;
+    const hit = this.aggregates.get(key);
+    if (hit && (hit.marks === marks && hit.until > now || !hit.done || hit.refreshing)) return hit.value as Promise<T>;
+    if (hit) {
+      hit.refreshing = true;
+      outsideRequest(compute).then(
+        (value) => this.aggregates.set(key, { marks, until: Date.now() + AGGREGATE_TTL_MS, value: Promise.resolve(value), done: true, refreshing: false }),
+        () => (hit.refreshing = false), // the old value keeps answering; the next request tries again
+      );
+      return hit.value as Promise<T>;
+    }
     if (this.aggregates.size >= 256) this.aggregates.clear();
-    const value = compute();
-    value.catch(() => this.aggregates.delete(k));
-    this.aggregates.set(k, { until: now + AGGREGATE_TTL_MS, value });
-    return value;
+    const entry: AggregateEntry = { marks, until: now + AGGREGATE_TTL_MS, value: compute(), done: false, refreshing: false };
+    entry.value.then(() => (entry.done = true), () => this.aggregates.get(key) === entry && this.aggregates.delete(key));
+    this.aggregates.set(key, entry);
+    return entry.value as Promise<T>;
   }
 
   static statsFromCustomer(c: Customer): CustomerStats {

@@ -90,8 +90,12 @@ export class FitLease {
   expiresAt!: Date;
 }
 
-/** Longest a fit may hold its lease; an instance that died while fitting blocks the others no longer. */
-const LEASE_MS = 120_000;
+/**
+ * A fit lease runs out this long after its holder last renewed it; the holder renews it every LEASE_RENEW_MS
+ * while it fits, so a long fit keeps it and an instance that died while fitting blocks the others no longer.
+ */
+const LEASE_MS = 30_000;
+const LEASE_RENEW_MS = 10_000;
 const POLL_MS = 200;
 
 export interface DataVersion {
@@ -300,9 +304,16 @@ export class ModelStore {
         if (found) return found;
       }
     }
+    const renew = setInterval(() => {
+      this.ds.getRepository(FitLease)
+        .update({ modelKey: key, holder: this.holder }, { expiresAt: new Date(Date.now() + LEASE_MS) })
+        .catch(() => undefined); // a missed renewal only lets another instance fit too
+    }, LEASE_RENEW_MS);
+    renew.unref();
     try {
       return await this.fitAndStore(key, kind, version, fit, now, true);
     } finally {
+      clearInterval(renew);
       await this.ds.getRepository(FitLease).delete({ modelKey: key, holder: this.holder });
     }
   }

@@ -59,7 +59,8 @@ export async function forecast(root: HTMLElement, params: URLSearchParams, go: (
   const grid = el('div', { class: 'grid2' });
   root.append(grid);
   const d = demand.demandForecast;
-  chartCard(grid, 'demand-forecast', `Demand: ${d.target}`, forecastOption(d, 'units'), {
+  const targetName = kind === 'product' ? products.nodes.find((p) => p.id === id)?.name ?? d.target : d.target;
+  chartCard(grid, 'demand-forecast', `Demand: ${targetName}`, forecastOption(d, 'units'), {
     note: `Units per month, linear trend (slope ${fmt.num(d.slope)} units/month).${d.insufficientHistory ? ' Too little history for a trustworthy trend.' : ''}`,
   });
   const c = spend.customer;
