@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { REPORT_SIZES, SIZES } from './data';
 import { FIT_JOBS, FIT_LABELS } from './fits';
 import type { LoadResult } from './load';
+import type { ProbeResult } from './probe';
 import type { RunRecord, SizeResult, StatementSample } from './results';
 import { BENCH_DIR } from './util';
 
@@ -280,6 +281,81 @@ function chart(results: SizeResult[]): string {
   return out.join('\n') + '\n';
 }
 
+/** Issue #15's "wanted" figures at L (and the GraphQL overhead at M), each marked met or not. */
+function largeTargets(results: SizeResult[]): Target[] {
+  const bySize = new Map(results.map((r) => [r.size, r]));
+  const l = bySize.get('L');
+  const m = bySize.get('M');
+  const out: Target[] = [];
+  const atL = (target: string, value: number | undefined, limit: number, unit: string, show = (v: number) => fmt(v, unit === 's' ? 1 : 0)) =>
+    out.push({ target, measured: value === undefined ? 'not measured (no L run)' : `L: ${show(value)} ${unit}`, met: value === undefined ? null : value <= limit });
+  const heavy = (name: RegExp) => l?.probe?.heavy.find((h) => name.test(h.name));
+  atL('Seed of L (1,000,000 customers) <= 180 s', l?.data.seedSeconds, 180, 's');
+  const restarted = (name: RegExp) => l?.probeRestart?.heavy.find((h) => name.test(h.name));
+  atL('First dashboard on a cold server (restarted, models stored) <= 5 s', restarted(/dashboard/)?.ms, 5000, 'ms');
+  atL('First customer page (first: 50, every analytic field) on a cold server (restarted) <= 5 s', restarted(/customer page/)?.ms, 5000, 'ms');
+  atL('First dashboard on a database that never had a model (fits, or 503 + Retry-After) <= 5 s', heavy(/dashboard/)?.ms, 5000, 'ms');
+  atL('First customer page after it <= 5 s', heavy(/customer page/)?.ms, 5000, 'ms');
+  atL('Longest gap in one-customer lookups during the fits <= 250 ms', l?.probe?.during.longestGapMs, 250, 'ms');
+  atL('Server peak RSS (under load, all workloads) <= 1.5 GB', l ? Math.max(l.serverPeakRssMb.caregraph ?? 0, l.serverPeakRssMb['caregraph-counted'] ?? 0) || undefined : undefined, 1536, 'MB');
+  atL('Warm dashboard p50 <= 100 ms (1 connection)', l ? find(l, 'caregraph', 'dashboard', 1)?.p50 : undefined, 100, 'ms');
+  atL('Warm customer page p50 <= 19 ms (1 connection; measured by hand before: 19 ms)', l ? find(l, 'caregraph', 'customer-page', 1)?.p50 : undefined, 19, 'ms');
+  atL('Plain three-level p50 <= 11 ms (1 connection; measured by hand before: 11 ms)', l ? find(l, 'caregraph', 'plain', 1)?.p50 : undefined, 11, 'ms');
+  const c = m ? headlineConnections(m) : HEADLINE_CONNECTIONS;
+  const mRatio = (target: string, a: LoadResult | undefined, b: LoadResult | undefined, f: (a: LoadResult, b: LoadResult) => number, ok: (x: number) => boolean) => {
+    if (!m || !a || !b) return out.push({ target, measured: 'not measured at M', met: null });
+    const x = f(a, b);
+    out.push({ target, measured: `M, ${c} connections: ${ratio(x)}`, met: ok(x) });
+  };
+  mRatio("Plain three-level throughput >= 0.7x the floor's at M", m && find(m, 'caregraph', 'plain', c), m && find(m, 'floor', 'plain', c), (a, b) => a.rps / b.rps, (x) => x >= 0.7);
+  mRatio("Plain three-level throughput >= 1.5x PostGraphile's at M", m && find(m, 'caregraph', 'plain', c), m && find(m, 'postgraphile', 'plain', c), (a, b) => a.rps / b.rps, (x) => x >= 1.5);
+  mRatio("Customer page p95 <= 1.5x its floor's at M", m && find(m, 'caregraph', 'customer-page', c), m && find(m, 'floor', 'customer-page', c), (a, b) => a.p95 / b.p95, (x) => x <= 1.5);
+  return out;
+}
+
+/** Each metric at S, M and L with its ratio per 10x of data: costs that grow faster than the data stand out. */
+function growthSection(results: SizeResult[]): string[] {
+  const sized = REPORT_SIZES.map((size) => results.find((r) => r.size === size)).filter((r): r is SizeResult => !!r);
+  if (sized.length < 2) return [];
+  // per-request figures should stay flat as data grows; whole-data figures (seed, fits) at most follow it (x10).
+  const rows: { name: string; perRequest: boolean; value: (r: SizeResult) => number | undefined }[] = [
+    { name: 'seed, s', perRequest: false, value: (r) => r.data.seedSeconds },
+    { name: 'cold dashboard (fits), ms', perRequest: false, value: (r) => r.probe?.heavy.find((h) => /dashboard/.test(h.name))?.ms },
+    { name: 'cold customer page after it, ms', perRequest: false, value: (r) => r.probe?.heavy.find((h) => /customer page/.test(h.name))?.ms },
+    { name: 'longest lookup silence during fits, ms', perRequest: true, value: (r) => r.probe?.during.longestGapMs },
+    { name: 'restarted server (models stored): first dashboard, ms', perRequest: true, value: (r) => r.probeRestart?.heavy.find((h) => /dashboard/.test(h.name))?.ms },
+    { name: 'restarted server: first customer page, ms', perRequest: true, value: (r) => r.probeRestart?.heavy.find((h) => /customer page/.test(h.name))?.ms },
+    ...FIT_JOBS.map((job) => ({ name: `fit: ${FIT_LABELS[job] ?? job}, ms`, perRequest: false, value: (r: SizeResult) => r.fits.find((f) => f.job === job)?.fitMs })),
+    ...FIT_JOBS.map((job) => ({ name: `fit: ${FIT_LABELS[job] ?? job}, peak RSS MB`, perRequest: false, value: (r: SizeResult) => r.fits.find((f) => f.job === job)?.peakRssMb })),
+    { name: 'CareGraph peak RSS under load, MB', perRequest: false, value: (r) => r.serverPeakRssMb.caregraph },
+    ...Object.keys(WORKLOAD_NAMES).flatMap((w) => [
+      { name: `${WORKLOAD_NAMES[w]}: p50 ms, 1 connection`, perRequest: true, value: (r: SizeResult) => find(r, 'caregraph', w, 1)?.p50 },
+      { name: `${WORKLOAD_NAMES[w]}: p95 ms, ${HEADLINE_CONNECTIONS} connections`, perRequest: true, value: (r: SizeResult) => find(r, 'caregraph', w, headlineConnections(r))?.p95 },
+      { name: `${WORKLOAD_NAMES[w]}: server CPU ms/req`, perRequest: true, value: (r: SizeResult) => find(r, 'caregraph', w, headlineConnections(r))?.serverCpuMsPerRequest },
+    ]),
+  ];
+  const lines = [
+    '## Growth with data size',
+    '',
+    'Each metric at every size measured, and its ratio per 10x of data (the sizes are 10x apart). Per-request figures should stay near 1x; whole-data figures (seed, fits) near 10x at most. **Bold**: a per-request figure more than doubling, or a whole-data figure growing more than 12x per 10x of data.',
+    '',
+    `| metric | ${sized.map((r) => r.size).join(' | ')} | ${sized.slice(1).map((r, i) => `${sized[i].size}->${r.size}`).join(' | ')} |`,
+    `| --- | ${sized.map(() => '---:').join(' | ')} | ${sized.slice(1).map(() => '---:').join(' | ')} |`,
+  ];
+  for (const row of rows) {
+    const v = sized.map((r) => row.value(r));
+    if (v.every((x) => x === undefined)) continue;
+    const ratios = v.slice(1).map((x, i) => {
+      const a = v[i];
+      if (x === undefined || a === undefined || !(a > 0)) return '–';
+      const q = x / a;
+      return q > (row.perRequest ? 2 : 12) ? `**${ratio(q)}**` : ratio(q);
+    });
+    lines.push(`| ${row.name} | ${v.map((x) => fmt(x)).join(' | ')} | ${ratios.join(' | ')} |`);
+  }
+  return [...lines, ''];
+}
+
 const ENTITY_WORKLOADS = ['purchase-analytics', 'feedback-inbox', 'product-analytics'];
 
 /** Issue #17: what a page of purchases, feedback or products with every analytic field costs. */
@@ -376,6 +452,13 @@ export function writeReport(results: SizeResult[] = loadResults()): void {
     '| --- | --- | --- |',
     ...targets(results).map((t) => `| ${t.target} | ${t.measured} | ${t.met === null ? 'not measurable yet' : t.met ? 'yes' : '**no**'} |`),
     '',
+    '## Targets at L (issue #15)',
+    '',
+    '| target | measured | met |',
+    '| --- | --- | --- |',
+    ...largeTargets(results).map((t) => `| ${t.target} | ${t.measured} | ${t.met === null ? 'not measured yet' : t.met ? 'yes' : '**no**'} |`),
+    '',
+    ...growthSection(results),
     ...entityPagesSection(results),
     ...insightsSection(),
     '## Data',
@@ -436,10 +519,14 @@ export function writeReport(results: SizeResult[] = loadResults()): void {
       }
       p('');
     }
-    if (r.probe) {
-      const pr = r.probe;
+    const probes: [string, ProbeResult | undefined][] = [
+      ['Fit while serving: the stored models were dropped and the server restarted; the first analytic requests fit them inside the server while one-customer lookups ran one after another.', r.probe],
+      ['A restart with the models stored (a deploy, a crash): the same requests from a new process, which answers from the stored models while lookups run.', r.probeRestart],
+    ];
+    for (const [title, pr] of probes) {
+      if (!pr) continue;
       p(
-        'Fit while serving: the stored models were dropped and the server restarted; the first analytic requests fit them inside the server while one-customer lookups ran one after another.',
+        title,
         '',
         '| cold request | time ms | SQL statements (CareGraph says) | error |',
         '| --- | ---: | ---: | --- |',

@@ -27,7 +27,10 @@ export interface SizeResult {
   postgresMatchesMariaDb?: boolean;
   /** Workload 1 at first: 50: the floor's data against CareGraph's. */
   floorPage?: FloorPageCheck;
+  /** Cold analytic requests fitting the models (none stored). */
   probe?: ProbeResult;
+  /** The same requests from a new process once the models are stored (a restart). */
+  probeRestart?: ProbeResult;
   runs: RunRecord[];
   skipped: { what: string; why: string }[];
   fits: FitOutcome[];

@@ -272,7 +272,21 @@ async function runSize(size: string, o: Options, mach: Machine): Promise<SizeRes
     if (result.statements.plain?.error) {
       throw new Error(`CareGraph answers the plain query with "${result.statements.plain.error}"; see ${counted.logFile}`);
     }
+
+    // A restart (a deploy, a crash): the models are stored now, so a new process answers from them at once.
+    result.serverPeakRssMb['caregraph-counted'] = counted.peakRssMb();
+    await counted.stop();
+    const restarted = await startCareGraph(`caregraph-${size}-restarted`, viaProxy(data.url, proxy.port), apiKey?.key ?? null, true);
+    try {
+      result.probeRestart = await fitWhileServing(restarted.url, restarted.headers, ids.customers, heavy, random, () => proxy.statements());
+      log(`${size}: restart probe: ${result.probeRestart.heavy.map((h) => `${h.name} ${h.ms.toFixed(0)} ms`).join(', ')}; longest lookup silence ${result.probeRestart.during.longestGapMs.toFixed(0)} ms`);
+    } finally {
+      result.serverPeakRssMb['caregraph-restarted'] = restarted.peakRssMb();
+      await restarted.stop();
+    }
   } finally {
+    // This instance fitted the models (the probe): its peak is the fits' peak in the server.
+    if (!result.serverPeakRssMb['caregraph-counted']) result.serverPeakRssMb['caregraph-counted'] = counted.peakRssMb();
     await counted.stop();
     await proxy.close();
   }

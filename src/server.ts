@@ -12,7 +12,7 @@ import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import { costLimitPlugin } from './common/cost';
 import { setCursorSecret } from './common/cursor-seal';
-import { bearerToken, clientError, ErrorCode, isUnavailable, mapError, markDuringWrite, RETRY_AFTER_SECONDS, UNAVAILABLE_CODES } from './common/errors';
+import { AppError, bearerToken, clientError, ErrorCode, isUnavailable, mapError, markDuringWrite, RETRY_AFTER_SECONDS, UNAVAILABLE_CODES } from './common/errors';
 import { databaseAnswers } from './db/health';
 import { RateLimiter } from './common/rate-limit';
 import { withSqlStats, type SqlStats } from './common/sql-stats';
@@ -127,8 +127,10 @@ export async function createApp(config: Readonly<AppConfig>, ds: DataSource, log
             const mapped = mapError(original, e.extensions?.code as string | undefined);
             metrics.errors.inc({ code: mapped.code });
             if (mapped.code === ErrorCode.INTERNAL_SERVER_ERROR || UNAVAILABLE_CODES.has(mapped.code)) {
-              const what = mapped.code === ErrorCode.INTERNAL_SERVER_ERROR ? 'internal error' : mapped.code === ErrorCode.OUTCOME_UNKNOWN ? 'database lost during a write' : 'database unavailable';
-              contextValue.log.error({ err: original, path: e.path, code: mapped.code }, what);
+              // A model still being fitted for the first time is expected after a start: a warning, not a database outage.
+              const fitting = original instanceof AppError && original.details?.firstFit === true;
+              const what = mapped.code === ErrorCode.INTERNAL_SERVER_ERROR ? 'internal error' : mapped.code === ErrorCode.OUTCOME_UNKNOWN ? 'database lost during a write' : fitting ? 'model not fitted yet' : 'database unavailable';
+              contextValue.log[fitting ? 'warn' : 'error']({ err: fitting ? undefined : original, path: e.path, code: mapped.code, reason: fitting ? original.message : undefined }, what);
             }
           }
         },

@@ -249,7 +249,7 @@ export class ModelStore {
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
         first.catch((err) => this.onBackgroundError?.(kind, err));
-        reject(new AppError(ErrorCode.SERVICE_UNAVAILABLE, `the ${kind} model is being fitted for the first time; retry in a few seconds`, { retryAfterSeconds: 5 }));
+        reject(new AppError(ErrorCode.SERVICE_UNAVAILABLE, `the ${kind} model is being fitted for the first time; retry in a few seconds`, { retryAfterSeconds: 5, firstFit: true }));
       }, waitMs);
     });
     try {
