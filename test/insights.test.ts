@@ -380,6 +380,46 @@ suite('insights page in Chromium', () => {
     }
   });
 
+  test('on a database whose models were never fitted, a view waits while the server fits them (503 + Retry-After) and then draws; a dead instance\'s fit lease runs out', async () => {
+    const freshDir = mkdtempSync(join(tmpdir(), 'caregraph-insights-fresh-'));
+    const file = join(freshDir, 'caregraph.sqlite');
+    // The demo company without its fitted models: the production server fits them at start-up, one at a time.
+    const Database = require('better-sqlite3'); // eslint-disable-line @typescript-eslint/no-require-imports
+    const src = new Database(join(dir, 'caregraph.sqlite'), { readonly: true });
+    await src.backup(file);
+    src.close();
+    const db = new Database(file);
+    db.exec('DELETE FROM analytics_models; DELETE FROM analytics_model_parts; DELETE FROM analytics_fit_leases');
+    // Another instance took the lifetime fit and died: its lease runs out in 4 s, then this server fits.
+    const until = new Date(Date.now() + 4000).toISOString().replace('T', ' ').replace('Z', '');
+    db.prepare('INSERT INTO analytics_fit_leases (model_key, holder, expires_at) VALUES (?, ?, ?)').run('lifetime:PARETO_NBD:live', 'an instance that died', until);
+    db.close();
+    const fresh = await startServer({ NODE_ENV: 'production', DATABASE_URL: `sqlite:${file}`, FIRST_FIT_WAIT_MS: '100' }, /CareGraph insights \(charts\): \S+\/insights/);
+    const origin503 = `http://127.0.0.1:${fresh.port}`;
+    const p = await watchedContext(origin503);
+    try {
+      // The key as if entered in this tab (about:blank, where the init script also runs, has no sessionStorage).
+      await p.context.addInitScript((k) => {
+        if ((globalThis as any).location.protocol === 'http:') (globalThis as any).sessionStorage.setItem('caregraph.insights.apiKey', k); // eslint-disable-line @typescript-eslint/no-explicit-any
+      }, analystKey);
+      const pg = await p.context.newPage();
+      const unavailable: string[] = [];
+      pg.on('response', (r) => r.status() === 503 && unavailable.push(r.headers()['retry-after'] ?? ''));
+      await pg.goto(`${origin503}/insights#/lifetime`);
+      await pg.waitForSelector('main[data-view="lifetime"][data-state="ready"], main[data-state="error"]', { timeout: 60_000 });
+      expect(await pg.$eval('main', (m) => [m.getAttribute('data-state'), m.getAttribute('data-state') === 'error' ? m.textContent : ''])).toEqual(['ready', '']);
+      expect(unavailable.length).toBeGreaterThan(0);
+      expect(unavailable.every((v) => Number(v) > 0)).toBe(true);
+      // Chromium logs each 503 as a failed resource; the page itself logged nothing.
+      expect(p.errors.filter((e) => !/status of 503/.test(e))).toEqual([]);
+      expect(p.outside).toEqual([]);
+    } finally {
+      await p.context.close();
+      await stopServer(fresh);
+      rmSync(freshDir, { recursive: true, force: true });
+    }
+  }, 90_000);
+
   test('an empty company: every view says there is nothing yet, without an error', async () => {
     const emptyDir = mkdtempSync(join(tmpdir(), 'caregraph-insights-empty-'));
     const env = { NODE_ENV: 'development', SEED_DEMO: 'false', DATABASE_URL: `sqlite:${join(emptyDir, 'caregraph.sqlite')}` };

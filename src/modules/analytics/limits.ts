@@ -27,7 +27,7 @@ export const DEFAULT_ANALYTIC_LIMITS: Readonly<AnalyticLimits> = Object.freeze({
   modelCacheBytes: 256 * 1024 * 1024,
   variantFitsPerMinute: 10,
   modelRefresh: 'inline',
-  firstFitWaitMs: 20_000,
+  firstFitWaitMs: 5_000,
 });
 
 /** Association rules: a pattern must be seen in at least this many baskets (minSupport x baskets). */
