@@ -74,14 +74,8 @@ async function rfmJob(data: AnalyticsData, out: FitOutcome, asOf: number): Promi
 
 /** The server's lifetime job: spend per customer and day, the default purchase model + Gamma-Gamma in weeks, the at-risk ranking. */
 async function lifetimeJob(data: AnalyticsData, out: FitOutcome, asOf: number): Promise<void> {
-  const points = await data.dailySpend(null, new Date(asOf));
-  const job = {
-    customerIds: Float64Array.from(points, (p) => p.customerId),
-    ats: Float64Array.from(points, (p) => p.at),
-    cents: Float64Array.from(points, (p) => p.cents),
-    asOf,
-  };
-  out.rows = points.length;
+  const job = { ...(await data.dailySpendColumns(new Date(asOf))), asOf };
+  out.rows = job.customerIds.length;
   gc();
   out.rssBeforeFitMb = rssMb();
   const fit = timed(out.steps, `lifetime job (summaries, ${DEFAULT_PURCHASE_MODEL}, Gamma-Gamma, at-risk ranking)`, () => FIT_JOBS.lifetime(job));
