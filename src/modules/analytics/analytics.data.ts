@@ -22,6 +22,13 @@ export interface PopulationRow {
   lastAt: number | null;
 }
 
+/** Spend per customer and day as parallel arrays (what the lifetime fits take). */
+export interface SpendColumns {
+  customerIds: Float64Array;
+  ats: Float64Array;
+  cents: Float64Array;
+}
+
 export interface SpendPoint {
   customerId: number;
   at: number;
@@ -113,30 +120,63 @@ export class AnalyticsData {
     }));
   }
 
-  /** Spend per customer and purchase day up to asOf (for BG/NBD summaries); all customers when ids is null. */
-  async dailySpend(ids: readonly number[] | null, asOf: Date): Promise<SpendPoint[]> {
+  /** Spend per customer and purchase day of some customers up to asOf (their lifetime summaries). */
+  async dailySpend(ids: readonly number[], asOf: Date): Promise<SpendPoint[]> {
+    const rows = await this.dailySpendRows(inList('p.customer_id', ids), asOf);
+    return rows.map((r) => ({ customerId: Number(r.cid), at: Date.parse(`${String(r.d)}T00:00:00Z`), cents: Number(r.cents) }));
+  }
+
+  private dailySpendRows(where: Fragment, asOf: Date): Promise<{ cid: number; d: string; cents: number }[]> {
     const day = this.dialect.day('p.purchased_at');
-    const read = async (where: Fragment): Promise<SpendPoint[]> => {
-      const rows: { cid: number; d: string; cents: number }[] = await this.ds.query(
-        `SELECT p.customer_id AS cid, ${day} AS d, SUM(p.total_cents) AS cents FROM purchases p WHERE ${this.completed()} AND p.purchased_at < ?` +
-          ` AND ${where.sql} GROUP BY p.customer_id, ${day}`,
-        [this.dialect.date(cutoffOf(asOf)), ...where.params],
-      );
-      return rows.map((r) => ({ customerId: Number(r.cid), at: Date.parse(`${String(r.d)}T00:00:00Z`), cents: Number(r.cents) }));
-    };
-    if (ids) return read(inList('p.customer_id', ids));
-    // The whole population in windows of customers, so that no single result stalls the event loop for long.
-    return this.inWindows('customers', CUSTOMER_WINDOW, (from, to) => read(frag('p.customer_id > ? AND p.customer_id <= ?', from, to)));
+    return this.ds.query(
+      `SELECT p.customer_id AS cid, ${day} AS d, SUM(p.total_cents) AS cents FROM purchases p WHERE ${this.completed()} AND p.purchased_at < ?` +
+        ` AND ${where.sql} GROUP BY p.customer_id, ${day}`,
+      [this.dialect.date(cutoffOf(asOf)), ...where.params],
+    );
+  }
+
+  /**
+   * Spend per customer and purchase day of every customer up to asOf, as parallel typed arrays (ascending
+   * customer): read in windows of customers and packed as each window arrives, so that no object per row
+   * outlives its window (at 1M customers: 3.7M customer-days in 88 MB instead of ~400 MB of objects).
+   */
+  async dailySpendColumns(asOf: Date): Promise<SpendColumns> {
+    const chunks: SpendColumns[] = [];
+    await this.forEachWindow('customers', CUSTOMER_WINDOW, async (from, to) => {
+      const rows = await this.dailySpendRows(frag('p.customer_id > ? AND p.customer_id <= ?', from, to), asOf);
+      const c: SpendColumns = { customerIds: new Float64Array(rows.length), ats: new Float64Array(rows.length), cents: new Float64Array(rows.length) };
+      rows.forEach((r, i) => {
+        c.customerIds[i] = Number(r.cid);
+        c.ats[i] = Date.parse(`${String(r.d)}T00:00:00Z`);
+        c.cents[i] = Number(r.cents);
+      });
+      chunks.push(c);
+    });
+    const n = chunks.reduce((sum, c) => sum + c.customerIds.length, 0);
+    const out: SpendColumns = { customerIds: new Float64Array(n), ats: new Float64Array(n), cents: new Float64Array(n) };
+    let at = 0;
+    for (const c of chunks) {
+      out.customerIds.set(c.customerIds, at);
+      out.ats.set(c.ats, at);
+      out.cents.set(c.cents, at);
+      at += c.customerIds.length;
+    }
+    return out;
   }
 
   /** Runs `read` over consecutive id windows (from, to] of `table` and concatenates the results in order. */
   private async inWindows<T>(table: string, size: number, read: (from: number, to: number) => Promise<T[]>): Promise<T[]> {
-    const [{ m }] = await this.ds.query(`SELECT COALESCE(MAX(id), 0) AS m FROM ${table}`);
     const out: T[] = [];
-    for (let from = 0; from < Number(m); from += size) {
-      for (const x of await read(from, from + size)) out.push(x);
-    }
+    await this.forEachWindow(table, size, async (from, to) => {
+      for (const x of await read(from, to)) out.push(x);
+    });
     return out;
+  }
+
+  /** Visits consecutive id windows (from, to] of `table`, one after another. */
+  private async forEachWindow(table: string, size: number, visit: (from: number, to: number) => Promise<void>): Promise<void> {
+    const [{ m }] = await this.ds.query(`SELECT COALESCE(MAX(id), 0) AS m FROM ${table}`);
+    for (let from = 0; from < Number(m); from += size) await visit(from, from + size);
   }
 
 

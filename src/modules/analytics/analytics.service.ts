@@ -278,14 +278,7 @@ export class AnalyticsService {
     const variant = asOf != null || model !== DEFAULT_PURCHASE_MODEL;
     return this.store.get<LifetimeFit>(`lifetime:${model}:${this.asOfKey(asOf)}`, 'lifetime', version, { ...this.modelOpts(asOf, force), variant, caller }, async () => {
       const at = asOf ?? new Date();
-      const points = await this.data.dailySpend(null, at);
-      const job = {
-        customerIds: Float64Array.from(points, (p) => p.customerId),
-        ats: Float64Array.from(points, (p) => p.at),
-        cents: Float64Array.from(points, (p) => p.cents),
-        asOf: at.getTime(),
-        model,
-      };
+      const job = { ...(await this.data.dailySpendColumns(at)), asOf: at.getTime(), model };
       return {
         value: await this.fits.run('lifetime', job, [job.customerIds.buffer, job.ats.buffer, job.cents.buffer] as ArrayBuffer[]),
         asOf: at,
@@ -312,11 +305,8 @@ export class AnalyticsService {
     if (!(hold > cal)) throw badInput(`holdoutEnd (${hold}) must be a later day than calibrationEnd (${cal})`, { argument: 'holdoutEnd' });
     type Result = ReturnType<FitJobs[J]>;
     return this.store.get<Result>(`${job}:${cal}:${hold}`, job, version, { live: false, variant: true, caller }, async () => {
-      const points = await this.data.dailySpend(null, holdoutEnd);
       const input = {
-        customerIds: Float64Array.from(points, (p) => p.customerId),
-        ats: Float64Array.from(points, (p) => p.at),
-        cents: Float64Array.from(points, (p) => p.cents),
+        ...(await this.data.dailySpendColumns(holdoutEnd)),
         calibrationEnd: calibrationEnd.getTime(),
         holdoutEnd: holdoutEnd.getTime(),
         models: [...PURCHASE_MODEL_KINDS],
@@ -402,21 +392,23 @@ export class AnalyticsService {
    * Churn risk (1 - P(alive)) of every customer with a lifetime estimate, computed once per fitted lifetime
    * model: the BI summary and campaign audiences each used to recompute it for the whole population per request.
    */
-  async churnByCustomer(life: { value: LifetimeFit; asOf: Date }): Promise<ReadonlyMap<number, number>> {
-    if (this.churnCache?.model === life.value) return this.churnCache.map;
-    const fit = life.value.fit;
-    const map = new Map<number, number>();
-    if (fit) {
-      for (const s of this.summaries(await this.data.dailySpend(null, life.asOf), life.asOf)) {
-        const alive = orNull(() => probabilityAlive(fit, s));
-        if (alive != null) map.set(Number(s.customerId), 1 - alive);
-      }
+  async churnByCustomer(life: { value: LifetimeFit; asOf: Date }): Promise<ChurnLookup> {
+    if (this.churnCache?.model !== life.value) {
+      const fit = life.value.fit;
+      const table = (async () => {
+        if (!fit) return new ChurnLookup(new Float64Array(0), new Float64Array(0));
+        // Read as typed columns and scored on the fit worker: a million customers never stall the event loop.
+        const job = { ...(await this.data.dailySpendColumns(life.asOf)), asOf: life.asOf.getTime(), fit };
+        const t = await this.fits.run('churn', job, [job.customerIds.buffer, job.ats.buffer, job.cents.buffer] as ArrayBuffer[]);
+        return new ChurnLookup(t.customerIds, t.churnRisk);
+      })();
+      table.catch(() => this.churnCache?.table === table && (this.churnCache = null));
+      this.churnCache = { model: life.value, table };
     }
-    this.churnCache = { model: life.value, map };
-    return map;
+    return this.churnCache.table;
   }
 
-  private churnCache: { model: LifetimeFit; map: ReadonlyMap<number, number> } | null = null;
+  private churnCache: { model: LifetimeFit; table: Promise<ChurnLookup> } | null = null;
 
   summaries(points: SpendPoint[], asOf: Date): CustomerSummary[] {
     return weeklySummaries(points.map((p) => p.customerId), points.map((p) => p.at), points.map((p) => p.cents), asOf.getTime());
@@ -807,4 +799,22 @@ export class AnalyticsService {
       .map(([period, a]) => ({ period, feedbackCount: a.n, averageScore: a.sum / a.n, satisfiedRatio: a.sat / a.n }));
   }
 
+}
+
+/** Churn risk by customer id: ascending ids and their risks in two typed arrays (16 bytes a customer), binary search. */
+export class ChurnLookup {
+  constructor(private readonly ids: Float64Array, private readonly risks: Float64Array) {}
+
+  get(customerId: number): number | undefined {
+    let lo = 0;
+    let hi = this.ids.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const v = this.ids[mid];
+      if (v === customerId) return this.risks[mid];
+      if (v < customerId) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return undefined;
+  }
 }

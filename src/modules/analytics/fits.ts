@@ -103,6 +103,25 @@ export function fitLifetimePopulation(job: LifetimeJob): LifetimeFit {
   return { model, fit, gg, logLikelihood, converged, ggConverged, subjects: summaries.length, repeatCustomers: repeaters.length, atRisk };
 }
 
+export interface ChurnJob {
+  customerIds: Float64Array;
+  ats: Float64Array;
+  cents: Float64Array;
+  asOf: number;
+  fit: PurchaseModelParams;
+}
+
+/** 1 - P(alive) of every customer with purchases under a fitted purchase model, by ascending customer id. */
+export function churnTable(job: ChurnJob): { customerIds: Float64Array; churnRisk: Float64Array } {
+  const scored: { id: number; risk: number }[] = [];
+  for (const s of weeklySummaries(job.customerIds, job.ats, job.cents, job.asOf)) {
+    const alive = orNull(() => probabilityAlive(job.fit, s));
+    if (alive != null) scored.push({ id: Number(s.customerId), risk: 1 - alive });
+  }
+  scored.sort((a, b) => a.id - b.id);
+  return { customerIds: Float64Array.from(scored, (x) => x.id), churnRisk: Float64Array.from(scored, (x) => x.risk) };
+}
+
 export interface HoldoutJob {
   /** Spend per customer and day up to the end of the holdout period (parallel arrays). */
   customerIds: Float64Array;
@@ -216,7 +235,7 @@ export function evaluateRecommendersJob(job: EvaluationJob): RecommenderEvaluati
 }
 
 export const FIT_JOBS = {
-  lifetime: fitLifetimePopulation, holdout: holdoutValidation, backtest: spendForecastBacktest, segments: fitSegments, rules: mineRules,
+  lifetime: fitLifetimePopulation, churn: churnTable, holdout: holdoutValidation, backtest: spendForecastBacktest, segments: fitSegments, rules: mineRules,
   recommender: fitRecommender, evaluateRecommenders: evaluateRecommendersJob,
 };
 export type FitJobs = typeof FIT_JOBS;

@@ -87,11 +87,8 @@ export async function runHoldout(args: string[], option: OptionReader): Promise<
   }
   const ds = await openDatabase(loadConfig().database);
   try {
-    const points = await new AnalyticsData(ds).dailySpend(null, holdoutEnd);
     const job = {
-      customerIds: Float64Array.from(points, (p) => p.customerId),
-      ats: Float64Array.from(points, (p) => p.at),
-      cents: Float64Array.from(points, (p) => p.cents),
+      ...(await new AnalyticsData(ds).dailySpendColumns(holdoutEnd)),
       calibrationEnd: calibrationEnd.getTime(),
       holdoutEnd: holdoutEnd.getTime(),
       models: [...PURCHASE_MODEL_KINDS],
