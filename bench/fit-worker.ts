@@ -9,7 +9,7 @@ import type { DataSource } from 'typeorm';
 import { createDataSource } from '../ormconfig';
 import { parseDatabaseUrl } from '../src/config';
 import { AnalyticsData } from '../src/modules/analytics/analytics.data';
-import { basketArrays, DEFAULT_SEED, DEFAULT_SEGMENT_FEATURES, segmentMatrix } from '../src/modules/analytics/analytics.service';
+import { DEFAULT_SEED, DEFAULT_SEGMENT_FEATURES, segmentMatrix } from '../src/modules/analytics/analytics.service';
 import { DEFAULT_PURCHASE_MODEL, FIT_JOBS } from '../src/modules/analytics/fits';
 import { fitRfmModel } from '../src/modules/analytics/rfm/rfm';
 import { fitValueTiers } from '../src/modules/analytics/value/value';
@@ -85,7 +85,7 @@ async function lifetimeJob(data: AnalyticsData, out: FitOutcome, asOf: number): 
 
 /** The server's rule fits: the dashboard's (support 0.01) and the recommendations' co-purchase pairs (0.001). */
 async function rulesJob(data: AnalyticsData, out: FitOutcome, asOf: number): Promise<void> {
-  const { items, starts, names } = basketArrays(await data.baskets('PRODUCT', new Date(asOf)));
+  const { items, starts, names } = await data.baskets('PRODUCT', new Date(asOf));
   out.rows = items.length;
   gc();
   out.rssBeforeFitMb = rssMb();

@@ -34,28 +34,18 @@ async function main() {
     const version = await a.data.version();
     const at = new Date();
     let t = performance.now();
-    const pairs = await a.data.customerProducts(at);
-    report.loadPairsMs = Math.round(performance.now() - t);
     // The same typed input the server builds (AnalyticsService.recommender).
-    const indexOf = new Map<number, number>();
-    const items = new Int32Array(pairs.length);
-    const starts: number[] = [0];
-    for (let p = 0; p < pairs.length; p++) {
-      if (p > 0 && pairs[p].customerId !== pairs[p - 1].customerId) starts.push(p);
-      let i = indexOf.get(pairs[p].productId);
-      if (i === undefined) indexOf.set(pairs[p].productId, (i = indexOf.size));
-      items[p] = i;
-    }
-    starts.push(pairs.length);
+    const { items, starts, names } = await a.data.customerProducts(at);
+    report.loadPairsMs = Math.round(performance.now() - t);
     report.customers = starts.length - 1;
-    report.customerProductPairs = pairs.length;
-    report.products = indexOf.size;
+    report.customerProductPairs = items.length;
+    report.products = names.length;
     const fits: Record<string, unknown>[] = [];
     let easeFit = null;
     for (const strategy of ['EASE', 'ITEM_KNN'] as CollaborativeStrategy[]) {
       gc();
       t = performance.now();
-      const fit = FIT_JOBS.recommender({ items, starts: Int32Array.from(starts), productIds: Float64Array.from(indexOf.keys()), options: { strategy } });
+      const fit = FIT_JOBS.recommender({ items, starts, productIds: Float64Array.from(names as number[]), options: { strategy } });
       const fitMs = performance.now() - t;
       fits.push({ strategy, fitMs: Math.round(fitMs), storedBytes: JSON.stringify(fit).length, neighbours: decodeCollaborative(fit.model).neighbours.length });
       if (strategy === 'EASE') easeFit = fit;

@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { frag, inList, type Fragment } from '../../common/sql';
+import { GroupedItemsBuilder, type GroupedItems } from './grouped-items';
 import { dialectOf, type Dialect } from '../../db/dialect';
 import type { DataVersion } from './model-store';
 
@@ -247,35 +248,37 @@ export class AnalyticsData {
     return rows.map((r) => ({ issue: String(r.issue), at: this.dialect.readDate(r.at)!.getTime() }));
   }
 
-  /** Baskets of COMPLETED purchases: product ids, or category names with level CATEGORY. */
-  async baskets(level: 'PRODUCT' | 'CATEGORY', asOf: Date): Promise<{ purchaseId: number; item: string | number }[]> {
+  /** Baskets of COMPLETED purchases up to asOf (group: purchase): product ids, or category names with level CATEGORY. */
+  async baskets(level: 'PRODUCT' | 'CATEGORY', asOf: Date): Promise<GroupedItems> {
     const item = level === 'PRODUCT' ? 'l.product_id' : 'pr.category';
-    return this.inWindows('purchases', PURCHASE_WINDOW, async (from, to) => {
-      const where = frag('l.purchase_id > ? AND l.purchase_id <= ?', from, to);
+    const out = new GroupedItemsBuilder();
+    await this.forEachWindow('purchases', PURCHASE_WINDOW, async (from, to) => {
       const rows: Record<string, unknown>[] = await this.ds.query(
         `SELECT l.purchase_id AS pid, ${item} AS item FROM purchase_lines l JOIN purchases p ON p.id = l.purchase_id ` +
-          `${level === 'CATEGORY' ? 'JOIN products pr ON pr.id = l.product_id ' : ''}WHERE ${this.completed()} AND p.purchased_at < ? AND ${where.sql} ` +
+          `${level === 'CATEGORY' ? 'JOIN products pr ON pr.id = l.product_id ' : ''}WHERE ${this.completed()} AND p.purchased_at < ? AND l.purchase_id > ? AND l.purchase_id <= ? ` +
           `ORDER BY l.purchase_id`,
-        [this.dialect.date(cutoffOf(asOf)), ...where.params],
+        [this.dialect.date(cutoffOf(asOf)), from, to],
       );
-      return rows.map((r) => ({ purchaseId: Number(r.pid), item: level === 'PRODUCT' ? Number(r.item) : String(r.item) }));
+      for (const r of rows) out.add(Number(r.pid), level === 'PRODUCT' ? Number(r.item) : String(r.item));
     });
+    return out.build();
   }
 
-
   /**
-   * Distinct (customer, product) pairs of COMPLETED purchases up to asOf, ordered by customer: the rows the
-   * collaborative recommender is fitted on. In windows of customers.
+   * The distinct products each customer bought in COMPLETED purchases up to asOf (group: customer, items:
+   * product ids): the rows the collaborative recommender is fitted on. In windows of customers.
    */
-  async customerProducts(asOf: Date): Promise<{ customerId: number; productId: number }[]> {
-    return this.inWindows('customers', CUSTOMER_WINDOW, async (from, to) => {
+  async customerProducts(asOf: Date): Promise<GroupedItems> {
+    const out = new GroupedItemsBuilder();
+    await this.forEachWindow('customers', CUSTOMER_WINDOW, async (from, to) => {
       const rows: Record<string, unknown>[] = await this.ds.query(
         `SELECT DISTINCT p.customer_id AS cid, l.product_id AS pid FROM purchases p JOIN purchase_lines l ON l.purchase_id = p.id ` +
           `WHERE ${this.completed()} AND p.purchased_at < ? AND p.customer_id > ? AND p.customer_id <= ? ORDER BY p.customer_id, l.product_id`,
         [this.dialect.date(cutoffOf(asOf)), from, to],
       );
-      return rows.map((r) => ({ customerId: Number(r.cid), productId: Number(r.pid) }));
+      for (const r of rows) out.add(Number(r.cid), Number(r.pid));
     });
+    return out.build();
   }
 
   /** Every line of COMPLETED purchases up to asOf with its purchase's customer and time (offline evaluation). */

@@ -126,30 +126,6 @@ export async function segmentMatrix(rows: readonly PopulationRow[], features: re
   return { values, means };
 }
 
-/** Basket lines (ordered by purchase) as the rules fit's typed arrays: dense item ids and basket starts. */
-export function basketArrays(rows: readonly { purchaseId: number; item: string | number }[]): { items: Int32Array; starts: Int32Array; names: (string | number)[] } {
-  const ids = new Map<string | number, number>();
-  const names: (string | number)[] = [];
-  const items = new Int32Array(rows.length);
-  const starts: number[] = [];
-  let current = -1;
-  rows.forEach((r, i) => {
-    if (r.purchaseId !== current) {
-      starts.push(i);
-      current = r.purchaseId;
-    }
-    let id = ids.get(r.item);
-    if (id === undefined) {
-      id = names.length;
-      ids.set(r.item, id);
-      names.push(r.item);
-    }
-    items[i] = id;
-  });
-  starts.push(rows.length);
-  return { items, starts: Int32Array.from(starts), names };
-}
-
 /** Simulated futures behind a forecast's 80 % interval (about 1 ms a customer for 3 months); none when no interval is asked for. */
 const FORECAST_DRAWS = 1000;
 
@@ -435,8 +411,7 @@ export class AnalyticsService {
     const variant = opts.caller !== undefined && key !== DEFAULT_RULES_KEY;
     return this.store.get<RulesFit>(key, 'rules', version, { ...this.modelOpts(asOf), variant, caller: opts.caller }, async () => {
       const at = asOf ?? new Date();
-      const rows = await this.data.baskets(level, at);
-      const { items, starts, names } = basketArrays(rows);
+      const { items, starts, names } = await this.data.baskets(level, at);
       const baskets = starts.length - 1;
       if (baskets > 0 && tooRare(baskets)) throw refuse(baskets);
       let mined;
@@ -493,18 +468,8 @@ export class AnalyticsService {
   recommender(version: DataVersion, strategy: CollaborativeStrategy = DEFAULT_COLLABORATIVE, caller?: number) {
     return this.store.get<RecommenderFit>(`recommender:${strategy}:live`, 'recommender', version, { live: true, variant: strategy !== DEFAULT_COLLABORATIVE, caller }, async () => {
       const at = new Date();
-      const pairs = await this.data.customerProducts(at);
-      const indexOf = new Map<number, number>();
-      const items = new Int32Array(pairs.length);
-      const starts: number[] = [0];
-      for (let p = 0; p < pairs.length; p++) {
-        if (p > 0 && pairs[p].customerId !== pairs[p - 1].customerId) starts.push(p);
-        let i = indexOf.get(pairs[p].productId);
-        if (i === undefined) indexOf.set(pairs[p].productId, (i = indexOf.size));
-        items[p] = i;
-      }
-      if (pairs.length) starts.push(pairs.length);
-      const job = { items, starts: Int32Array.from(starts), productIds: Float64Array.from(indexOf.keys()), options: { strategy } };
+      const { items, starts, names } = await this.data.customerProducts(at);
+      const job = { items, starts, productIds: Float64Array.from(names as number[]), options: { strategy } };
       return { value: await this.fits.run('recommender', job, [job.items.buffer, job.starts.buffer, job.productIds.buffer] as ArrayBuffer[]), asOf: at };
     });
   }

@@ -1,0 +1,32 @@
+import { GroupedItemsBuilder } from './grouped-items';
+
+describe('GroupedItemsBuilder', () => {
+  test('packs rows in group order into dense item indexes and group starts', () => {
+    const b = new GroupedItemsBuilder();
+    const rows: [number, string | number][] = [[7, 10], [7, 11], [9, 11], [12, 'bakery'], [12, 10], [12, 13]];
+    for (const [g, item] of rows) b.add(g, item);
+    const { items, starts, names } = b.build();
+    expect(names).toEqual([10, 11, 'bakery', 13]);
+    expect([...items]).toEqual([0, 1, 1, 2, 0, 3]);
+    expect([...starts]).toEqual([0, 2, 3, 6]);
+    // Every group's rows read back as the items it was given.
+    const groups = [...starts].slice(0, -1).map((s, g) => [...items.subarray(s, starts[g + 1])].map((i) => names[i]));
+    expect(groups).toEqual([[10, 11], [11], ['bakery', 10, 13]]);
+  });
+
+  test('grows past its first capacity without losing rows', () => {
+    const b = new GroupedItemsBuilder();
+    for (let g = 0; g < 3000; g++) for (let k = 0; k < 3; k++) b.add(g, (g + k) % 50);
+    const { items, starts, names } = b.build();
+    expect(items.length).toBe(9000);
+    expect(starts.length).toBe(3001);
+    expect(starts[3000]).toBe(9000);
+    expect(names.length).toBe(50);
+    expect(names[items[starts[2999] + 2]]).toBe((2999 + 2) % 50);
+  });
+
+  test('no rows: no groups, starts [0]', () => {
+    const { items, starts, names } = new GroupedItemsBuilder().build();
+    expect([items.length, [...starts], names]).toEqual([0, [0], []]);
+  });
+});
