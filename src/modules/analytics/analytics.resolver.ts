@@ -1,5 +1,6 @@
 import { Max, Min } from 'class-validator';
 import type { GraphQLResolveInfo, SelectionSetNode } from 'graphql';
+import { breathe, BREATHE_EVERY } from '../../common/breathe';
 import { startOfMinute } from '../../common/time';
 import { Arg, Args, ArgsType, Authorized, Ctx, Field, FieldResolver, Float, ID, Info, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { badInput } from '../../common/errors';
@@ -361,7 +362,9 @@ export class AnalyticsQueryResolver {
     const churn = await a.churnByCustomer(await a.lifetime(version, null));
     const scores = new Map((await a.data.feedbackTotals('customer', new Date())).map((t) => [Number(t.group), t]));
     const acc = new Map<string, { customers: number; purchases: number; cents: number; scoreN: number; scoreSum: number; churnN: number; churnSum: number }>();
-    for (const r of rows) {
+    for (let i = 0; i < rows.length; i++) {
+      if (i % BREATHE_EVERY === 0) await breathe();
+      const r = rows[i];
       const g = groups.get(r.id) ?? 'unknown';
       const x = acc.get(g) ?? { customers: 0, purchases: 0, cents: 0, scoreN: 0, scoreSum: 0, churnN: 0, churnSum: 0 };
       x.customers++;
@@ -422,7 +425,9 @@ async function customerGroups(groupBy: SummaryGroupBy, ctx: Context, population?
   const version = await ctx.loaders.analytics.version();
   if (groupBy === SummaryGroupBy.SEGMENT) {
     const seg = await a.defaultSegments(version);
-    for (const r of rows) {
+    for (let i = 0; i < rows.length; i++) {
+      if (i % BREATHE_EVERY === 0) await breathe();
+      const r = rows[i];
       if (!seg) {
         out.set(r.id, 'unsegmented');
         continue;
@@ -435,7 +440,11 @@ async function customerGroups(groupBy: SummaryGroupBy, ctx: Context, population?
     }
   } else if (groupBy === SummaryGroupBy.RFM_SEGMENT) {
     const pop = await a.population(version, null);
-    for (const r of rows) out.set(r.id, a.rfm({ purchaseCount: r.purchaseCount, totalCents: r.totalCents, firstAt: r.firstAt, lastAt: r.lastAt }, pop.value, pop.asOf)?.segment ?? 'No purchases');
+    for (let i = 0; i < rows.length; i++) {
+      if (i % BREATHE_EVERY === 0) await breathe();
+      const r = rows[i];
+      out.set(r.id, a.rfm({ purchaseCount: r.purchaseCount, totalCents: r.totalCents, firstAt: r.firstAt, lastAt: r.lastAt }, pop.value, pop.asOf)?.segment ?? 'No purchases');
+    }
   } else if (groupBy === SummaryGroupBy.COUNTRY) {
     for (const r of rows) out.set(r.id, r.country ?? 'unknown');
   } else {

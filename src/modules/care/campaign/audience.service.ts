@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { breathe, BREATHE_EVERY } from '../../../common/breathe';
 import { badInput } from '../../../common/errors';
 import { inList } from '../../../common/sql';
 import { Customer } from '../../customer/customer.entity';
@@ -61,10 +62,13 @@ export class AudienceService {
       const matches = await this.analyticPredicate(spec);
       const rows = within ? await this.analytics.data.populationOf(members.map((m) => m.id)) : await this.analytics.data.population(null);
       const population = new Map(rows.map((r) => [r.id, r]));
-      members = members.filter((m) => {
-        const row = population.get(m.id);
-        return !!row && matches(row);
-      });
+      const kept: typeof members = [];
+      for (let i = 0; i < members.length; i++) {
+        if (i % BREATHE_EVERY === 0) await breathe();
+        const row = population.get(members[i].id);
+        if (row && matches(row)) kept.push(members[i]);
+      }
+      members = kept;
     }
     return members;
   }
