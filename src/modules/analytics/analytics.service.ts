@@ -1,6 +1,6 @@
-import { setImmediate } from 'node:timers/promises';
 import type { DataSource } from 'typeorm';
 import { analyticsReader } from '../../db/replicas';
+import { breathe, BREATHE_EVERY } from '../../common/breathe';
 import { AppError, badInput, ErrorCode } from '../../common/errors';
 import { toGlobalId } from '../../common/global-id';
 import { fromCents } from '../../common/money';
@@ -27,10 +27,10 @@ import { decodeCollaborative, type CollaborativeStrategy } from './recommendatio
 import type { EvaluationOptions, RecommenderEvaluation } from './recommendations/evaluate';
 import { productModel, recommendHybrid, type ProductModel, type RecommendationStrategy } from './recommendations/hybrid';
 import type { HoldOutProtocol } from './recommendations/offline-evaluation';
-import { fitRfmModel, scoreRfm, type RfmModel } from './rfm/rfm';
+import { scoreRfm, type RfmModel } from './rfm/rfm';
 import { rankPainPoints, summarizeFeedback, UNSATISFIED_MAX_SCORE, type FeedbackRow } from './satisfaction/satisfaction';
 import { assignSegment, type SegmentModel } from './segments/segments';
-import { fitValueTiers, purchaseFrequency, valueTier, type ValueTierModel } from './value/value';
+import { purchaseFrequency, valueTier, type ValueTierModel } from './value/value';
 
 export const DEFAULT_SEGMENT_FEATURES = [SegmentFeature.AGE, SegmentFeature.ANNUAL_INCOME, SegmentFeature.PURCHASE_FREQUENCY];
 export const DEFAULT_SEGMENT_K = 4;
@@ -43,9 +43,6 @@ const DEFAULT_RULES_KEY = `rules:${RuleItemLevel.PRODUCT}:${DEFAULT_RULE_ARGS.mi
 
 /** The collaborative model the default recommendations serve (chosen by the offline evaluation, docs/analytics.md). */
 export const DEFAULT_COLLABORATIVE: CollaborativeStrategy = 'EASE';
-
-/** Main-thread work over a whole population goes in slices of this many rows, letting requests in between. */
-const SLICE_ROWS = 10_000;
 
 export interface Catalogue {
   space: ProductSpace;
@@ -110,7 +107,7 @@ export async function segmentMatrix(rows: readonly PopulationRow[], features: re
   const sums = new Float64Array(d);
   const counts = new Float64Array(d);
   for (let i = 0; i < rows.length; i++) {
-    if (i > 0 && i % SLICE_ROWS === 0) await setImmediate();
+    if (i > 0 && i % BREATHE_EVERY === 0) await breathe();
     const f = segmentFeatures(rows[i], features, asOf);
     for (let j = 0; j < d; j++) {
       const v = f[j];
@@ -212,11 +209,14 @@ export class AnalyticsService {
       const at = asOf ?? new Date();
       const rows = await this.data.population(asOf);
       const buyers = rows.filter((r) => r.purchaseCount > 0);
-      const tiers = fitValueTiers(buyers.map((r) => r.totalCents));
-      const rfm = buyers.length
-        ? fitRfmModel(buyers.map((r) => ({ recencyDays: Math.floor((at.getTime() - r.lastAt!) / DAY_MS), frequency: r.purchaseCount, monetary: r.totalCents })))
-        : null;
-      return { value: { tiers, rfm }, asOf: at };
+      // Quantiles of every buyer (sorts of a million values at L) on the fit worker, not the event loop.
+      const job = {
+        totals: Float64Array.from(buyers, (r) => r.totalCents),
+        recencyDays: Float64Array.from(buyers, (r) => Math.floor((at.getTime() - r.lastAt!) / DAY_MS)),
+        frequencies: Float64Array.from(buyers, (r) => r.purchaseCount),
+      };
+      const value = await this.fits.run('population', job, [job.totals.buffer, job.recencyDays.buffer, job.frequencies.buffer] as ArrayBuffer[]);
+      return { value, asOf: at };
     });
   }
 

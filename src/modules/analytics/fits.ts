@@ -4,7 +4,9 @@ import {
 } from './lifetime';
 import type { SpendBacktest } from './forecast/backtest';
 import { mineAssociationRules, type RuleMiningOptions, type RuleMiningResult } from './rules/association-rules';
+import { fitRfmModel, type RfmModel } from './rfm/rfm';
 import { segmentCustomers, type SegmentationResult } from './segments/segments';
+import { fitValueTiers, type ValueTierModel } from './value/value';
 import { encodeCollaborative, fitCollaborative, type CollaborativeOptions, type EncodedCollaborativeModel } from './recommendations/collaborative';
 import { evaluateRecommenders, type EvaluationOptions, type RecommenderEvaluation } from './recommendations/evaluate';
 import type { PurchaseBasket } from './recommendations/offline-evaluation';
@@ -101,6 +103,20 @@ export function fitLifetimePopulation(job: LifetimeJob): LifetimeFit {
         .slice(0, AT_RISK_KEPT)
     : [];
   return { model, fit, gg, logLikelihood, converged, ggConverged, subjects: summaries.length, repeatCustomers: repeaters.length, atRisk };
+}
+
+export interface PopulationJob {
+  /** Per buyer: total spend (cents), days since the last purchase, purchases. */
+  totals: Float64Array;
+  recencyDays: Float64Array;
+  frequencies: Float64Array;
+}
+
+/** Value tiers and RFM quintile breakpoints of every buyer (RFM: null without buyers). */
+export function fitPopulation(job: PopulationJob): { tiers: ValueTierModel; rfm: RfmModel | null } {
+  const tiers = fitValueTiers(job.totals);
+  const rows = Array.from(job.totals, (monetary, i) => ({ recencyDays: job.recencyDays[i], frequency: job.frequencies[i], monetary }));
+  return { tiers, rfm: rows.length ? fitRfmModel(rows) : null };
 }
 
 export interface ChurnJob {
@@ -235,7 +251,7 @@ export function evaluateRecommendersJob(job: EvaluationJob): RecommenderEvaluati
 }
 
 export const FIT_JOBS = {
-  lifetime: fitLifetimePopulation, churn: churnTable, holdout: holdoutValidation, backtest: spendForecastBacktest, segments: fitSegments, rules: mineRules,
+  population: fitPopulation, lifetime: fitLifetimePopulation, churn: churnTable, holdout: holdoutValidation, backtest: spendForecastBacktest, segments: fitSegments, rules: mineRules,
   recommender: fitRecommender, evaluateRecommenders: evaluateRecommendersJob,
 };
 export type FitJobs = typeof FIT_JOBS;
