@@ -294,8 +294,8 @@ function largeTargets(results: SizeResult[]): Target[] {
   const restarted = (name: RegExp) => l?.probeRestart?.heavy.find((h) => name.test(h.name));
   atL('First dashboard on a cold server (restarted, models stored) <= 5 s', restarted(/dashboard/)?.ms, 5000, 'ms');
   atL('First customer page (first: 50, every analytic field) on a cold server (restarted) <= 5 s', restarted(/customer page/)?.ms, 5000, 'ms');
-  atL('First dashboard on a database that never had a model (fits, or 503 + Retry-After) <= 5 s', heavy(/dashboard/)?.ms, 5000, 'ms');
-  atL('First customer page after it <= 5 s', heavy(/customer page/)?.ms, 5000, 'ms');
+  atL('A database that never had a model: the first dashboard answers (data, or 503 + Retry-After while it fits) <= 5 s', heavy(/dashboard/)?.firstAnswerMs, 5000, 'ms');
+  atL('... and the first customer page', heavy(/customer page/)?.firstAnswerMs, 5000, 'ms');
   atL('Longest gap in one-customer lookups during the fits <= 250 ms', l?.probe?.during.longestGapMs, 250, 'ms');
   atL('Server peak RSS (under load, all workloads) <= 1.5 GB', l ? Math.max(l.serverPeakRssMb.caregraph ?? 0, l.serverPeakRssMb['caregraph-counted'] ?? 0) || undefined : undefined, 1536, 'MB');
   atL('Warm dashboard p50 <= 100 ms (1 connection)', l ? find(l, 'caregraph', 'dashboard', 1)?.p50 : undefined, 100, 'ms');
@@ -320,8 +320,8 @@ function growthSection(results: SizeResult[]): string[] {
   // per-request figures should stay flat as data grows; whole-data figures (seed, fits) at most follow it (x10).
   const rows: { name: string; perRequest: boolean; value: (r: SizeResult) => number | undefined }[] = [
     { name: 'seed, s', perRequest: false, value: (r) => r.data.seedSeconds },
-    { name: 'cold dashboard (fits), ms', perRequest: false, value: (r) => r.probe?.heavy.find((h) => /dashboard/.test(h.name))?.ms },
-    { name: 'cold customer page after it, ms', perRequest: false, value: (r) => r.probe?.heavy.find((h) => /customer page/.test(h.name))?.ms },
+    { name: 'never-fitted database: dashboard answered with data (fits), ms', perRequest: false, value: (r) => r.probe?.heavy.find((h) => /dashboard/.test(h.name))?.ms },
+    { name: 'never-fitted database: customer page answered with data, ms', perRequest: false, value: (r) => r.probe?.heavy.find((h) => /customer page/.test(h.name))?.ms },
     { name: 'longest lookup silence during fits, ms', perRequest: true, value: (r) => r.probe?.during.longestGapMs },
     { name: 'restarted server (models stored): first dashboard, ms', perRequest: true, value: (r) => r.probeRestart?.heavy.find((h) => /dashboard/.test(h.name))?.ms },
     { name: 'restarted server: first customer page, ms', perRequest: true, value: (r) => r.probeRestart?.heavy.find((h) => /customer page/.test(h.name))?.ms },
@@ -528,9 +528,9 @@ export function writeReport(results: SizeResult[] = loadResults()): void {
       p(
         title,
         '',
-        '| cold request | time ms | SQL statements (CareGraph says) | error |',
-        '| --- | ---: | ---: | --- |',
-        ...pr.heavy.map((h) => `| ${h.name} | ${fmt(h.ms, 0)} | ${h.statements ?? '–'} | ${h.error ?? ''} |`),
+        '| cold request | first answer ms | 503 answers (retried after 1 s) | until answered ms | SQL statements of the answer (CareGraph says) | error |',
+        '| --- | ---: | ---: | ---: | ---: | --- |',
+        ...pr.heavy.map((h) => `| ${h.name} | ${fmt(h.firstAnswerMs ?? h.ms, 0)} | ${h.unavailable ?? 0} | ${fmt(h.ms, 0)} | ${h.statements ?? '–'} | ${h.error ?? ''} |`),
         '',
         ...(pr.coldStatements != null ? [`SQL statements on the wire for the cold requests together (lookups' share taken out): ${pr.coldStatements}.`, ''] : []),
         '| lookups | answered | p50 ms | p95 ms | max ms | longest silence ms |',

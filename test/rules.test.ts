@@ -42,3 +42,22 @@ test('category-level rules and bad thresholds', async () => {
   const bad = await t.gql(`{ associationRules(minSupport: 0, minConfidence: 0.5) { totalCount } }`);
   expect(bad.errors![0].extensions!.code).toBe('BAD_USER_INPUT');
 });
+
+test('the default support with a higher confidence or lift is the default rule set filtered: the same rules as mining anew, and no fit of its own', async () => {
+  const fields = 'totalCount itemsetCount transactionCount rules { antecedent { id } consequent { id } support confidence lift conviction }';
+  const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+  const d = ok(await t.gql(`{
+    base: associationRules(first: 100) { totalCount }
+    filtered: associationRules(minConfidence: 0.4, minLift: 1.5, first: 60) { ${fields} }
+    mined: associationRules(minConfidence: 0.4, minLift: 1.5, first: 60, asOf: "${tomorrow}") { ${fields} } }`));
+  expect(d.filtered.totalCount).toBeGreaterThan(0);
+  expect(d.filtered.totalCount).toBeLessThan(d.base.totalCount);
+  // Mined on its own (a past-or-future asOf always mines) it finds exactly the rules the filter kept.
+  expect(d.filtered).toEqual(d.mined);
+  expect(d.filtered.rules.every((r: { confidence: number; lift: number }) => r.confidence >= 0.4 && r.lift >= 1.5)).toBe(true);
+  // A second stricter query reads no basket: the statements of a query that mines are far more.
+  const again = await t.gql(`{ associationRules(minConfidence: 0.45, minLift: 1.2, first: 5) { totalCount } }`);
+  const mines = await t.gql(`{ associationRules(minConfidence: 0.45, minLift: 1.2, first: 5, asOf: "${tomorrow}") { totalCount } }`);
+  expect(ok(again)).toEqual(ok(mines));
+  expect(again.extensions!.sql!.statements).toBeLessThan(mines.extensions!.sql!.statements);
+});

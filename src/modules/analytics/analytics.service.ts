@@ -21,7 +21,7 @@ import { FitPool } from './fit-pool';
 import { DEFAULT_ANALYTIC_LIMITS, RULES_MAX_ITEMSETS, RULES_MAX_RULES, RULES_MIN_SUPPORT_COUNT, type AnalyticLimits } from './limits';
 import { DEFAULT_PURCHASE_MODEL, orNull, weeklySummaries, WEEK_DAYS, type EvaluationJob, type FitJobs, type HoldoutResult, type LifetimeFit, type RecommenderFit } from './fits';
 import { demandBacktest, type SpendBacktest } from './forecast/backtest';
-import { ModelStore, type DataVersion } from './model-store';
+import { ModelStore, type DataVersion, type StoredModel } from './model-store';
 import { buildProductSpace, type ProductSpace } from './recommendations/recommend';
 import { decodeCollaborative, type CollaborativeStrategy } from './recommendations/collaborative';
 import type { EvaluationOptions, RecommenderEvaluation } from './recommendations/evaluate';
@@ -394,8 +394,16 @@ export class AnalyticsService {
    * Association rules. `caller` (the API key asking) is charged when the arguments are not the defaults of
    * `associationRules`; internal callers with fixed arguments (co-purchase boosts) pass none.
    */
-  rules(version: DataVersion, opts: { minSupport: number; minConfidence: number; minLift: number; maxLength: number; level: RuleItemLevel; asOf: Date | null; caller?: number }) {
+  async rules(version: DataVersion, opts: { minSupport: number; minConfidence: number; minLift: number; maxLength: number; level: RuleItemLevel; asOf: Date | null; caller?: number }): Promise<StoredModel<RulesFit>> {
     const { minSupport, minConfidence, minLift, maxLength, level, asOf } = opts;
+    const d = DEFAULT_RULE_ARGS;
+    // The same itemsets as the shared default rule set, only a higher confidence or lift: a filter of its rules
+    // (identical to mining them anew), so the dashboard's usual thresholds cost no fit of their own, even after a restart.
+    if (level === RuleItemLevel.PRODUCT && asOf == null && minSupport === d.minSupport && maxLength === d.maxLength && minConfidence >= d.minConfidence && minLift >= d.minLift
+      && (minConfidence !== d.minConfidence || minLift !== d.minLift)) {
+      const base = await this.rules(version, { ...d, level, asOf: null }).catch((e) => (e instanceof AppError ? null : Promise.reject(e)));
+      if (base) return this.filteredRules(base, minConfidence, minLift);
+    }
     if (!(minSupport > 0 && minSupport <= 1)) throw badInput('minSupport must be in (0, 1]');
     if (!(minConfidence >= 0 && minConfidence <= 1)) throw badInput('minConfidence must be in [0, 1]');
     if (!(minLift >= 0 && minLift < 1e6)) throw badInput('minLift must be from 0 to 1e6');
@@ -439,6 +447,22 @@ export class AnalyticsService {
       };
     });
   }
+
+  /** A stricter view of a fitted rule set, kept per base model and thresholds (one object, so that callers can cache by it). */
+  private filteredRules(base: StoredModel<RulesFit>, minConfidence: number, minLift: number): StoredModel<RulesFit> {
+    let views = this.ruleViews.get(base.value);
+    if (!views) this.ruleViews.set(base.value, (views = new Map()));
+    const k = `${minConfidence}:${minLift}`;
+    let view = views.get(k);
+    if (!view) {
+      if (views.size >= 32) views.clear();
+      view = { ...base, value: { ...base.value, rules: base.value.rules.filter((r) => r.confidence >= minConfidence && r.lift >= minLift) } };
+      views.set(k, view);
+    }
+    return view;
+  }
+
+  private readonly ruleViews = new WeakMap<RulesFit, Map<string, StoredModel<RulesFit>>>();
 
   /**
    * "Often bought with" boosts for recommendations: product pair rules (lift > 1) mined once like any
