@@ -244,6 +244,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<AppCo
     cursorSecret: secret('CURSOR_SECRET', env.CURSOR_SECRET),
     analyticLimits: Object.freeze({
       fitTimeoutMs: int('FIT_TIMEOUT_MS', env.FIT_TIMEOUT_MS, DEFAULT_ANALYTIC_LIMITS.fitTimeoutMs, 1000, 3_600_000),
+      sharedFitTimeoutMs: int('SHARED_FIT_TIMEOUT_MS', env.SHARED_FIT_TIMEOUT_MS, DEFAULT_ANALYTIC_LIMITS.sharedFitTimeoutMs, 1000, 3_600_000),
       fitHeapMb: int('FIT_HEAP_MB', env.FIT_HEAP_MB, DEFAULT_ANALYTIC_LIMITS.fitHeapMb, 64, 65_536),
       modelRefresh: oneOf('MODEL_REFRESH', env.MODEL_REFRESH, ['background', 'inline'] as const, mode === 'production' ? 'background' : 'inline'),
       firstFitWaitMs: int('FIRST_FIT_WAIT_MS', env.FIRST_FIT_WAIT_MS, DEFAULT_ANALYTIC_LIMITS.firstFitWaitMs, 100, 600_000),

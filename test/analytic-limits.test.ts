@@ -33,15 +33,21 @@ describe('compiled fit pool', () => {
     return { items: Int32Array.from(flat), starts: Int32Array.from(starts), itemCount: items };
   };
 
-  test('a fit past its time budget is stopped with ANALYTICS_LIMIT, and the next fit runs on a fresh worker', async () => {
+  test('a fit past its time budget is stopped with ANALYTICS_LIMIT, and the next fit runs on a fresh worker; a shared model\'s fit has the larger budget', async () => {
     const { FitPool } = load();
-    const pool = new FitPool({ timeoutMs: 300, heapMb: 512 });
+    const pool = new FitPool({ timeoutMs: 300, sharedTimeoutMs: 120_000, heapMb: 512 });
     try {
       expect(pool.threaded).toBe(true);
       const heavy = dense(3000, 40, 20);
       const started = Date.now();
       await expect(pool.run('rules', { ...heavy, options: { minSupport: 0.002, minConfidence: 0, maxLength: 10 } })).rejects.toMatchObject({ code: 'ANALYTICS_LIMIT' });
       expect(Date.now() - started).toBeLessThan(5000);
+      // Work like the server's own default models (no client chose its size) runs past the request budget to the end.
+      const moderate = dense(30_000, 40, 12);
+      const t0 = Date.now();
+      const shared = await pool.run('rules', { ...moderate, options: { minSupport: 0.01, minConfidence: 0.5, maxLength: 5 } }, [], 'shared');
+      expect(Date.now() - t0).toBeGreaterThan(300);
+      expect(shared.transactionCount).toBe(30_000);
       const small = dense(50, 10, 3);
       const r = await pool.run('rules', { ...small, options: { minSupport: 0.1, minConfidence: 0.1, maxLength: 3 } });
       expect(r.transactionCount).toBe(50);
@@ -52,7 +58,7 @@ describe('compiled fit pool', () => {
 
   test('a fit that needs more than its heap is stopped with ANALYTICS_LIMIT; the process goes on', async () => {
     const { FitPool } = load();
-    const pool = new FitPool({ timeoutMs: 60_000, heapMb: 64 });
+    const pool = new FitPool({ timeoutMs: 60_000, sharedTimeoutMs: 60_000, heapMb: 64 });
     try {
       const heavy = dense(3000, 40, 20);
       await expect(pool.run('rules', { ...heavy, options: { minSupport: 0.002, minConfidence: 0, maxLength: 10 } })).rejects.toMatchObject({ code: 'ANALYTICS_LIMIT' });

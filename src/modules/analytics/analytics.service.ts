@@ -154,7 +154,7 @@ export class AnalyticsService {
     // Population reads go to a read replica when there is a healthy one (src/db/replicas.ts).
     this.data = new AnalyticsData(analyticsReader(ds));
     this.store = new ModelStore(ds, limits);
-    this.fits = new FitPool({ timeoutMs: limits.fitTimeoutMs, heapMb: limits.fitHeapMb });
+    this.fits = new FitPool({ timeoutMs: limits.fitTimeoutMs, sharedTimeoutMs: limits.sharedFitTimeoutMs, heapMb: limits.fitHeapMb });
   }
 
   /**
@@ -215,7 +215,7 @@ export class AnalyticsService {
         recencyDays: Float64Array.from(buyers, (r) => Math.floor((at.getTime() - r.lastAt!) / DAY_MS)),
         frequencies: Float64Array.from(buyers, (r) => r.purchaseCount),
       };
-      const value = await this.fits.run('population', job, [job.totals.buffer, job.recencyDays.buffer, job.frequencies.buffer] as ArrayBuffer[]);
+      const value = await this.fits.run('population', job, [job.totals.buffer, job.recencyDays.buffer, job.frequencies.buffer] as ArrayBuffer[], asOf ? 'request' : 'shared');
       return { value, asOf: at };
     });
   }
@@ -233,7 +233,7 @@ export class AnalyticsService {
       const { values, means } = await segmentMatrix(rows, features, at.getTime());
       let fit;
       try {
-        fit = await this.fits.run('segments', { values, features: [...features], k, seed, restarts }, [values.buffer as ArrayBuffer]);
+        fit = await this.fits.run('segments', { values, features: [...features], k, seed, restarts }, [values.buffer as ArrayBuffer], variant ? 'request' : 'shared');
       } catch (e) {
         // e.g. fewer distinct customers than k: the data cannot carry this many segments.
         if (e instanceof RangeError) throw badInput(`cannot segment into ${k}: ${e.message}`);
@@ -256,7 +256,7 @@ export class AnalyticsService {
       const at = asOf ?? new Date();
       const job = { ...(await this.data.dailySpendColumns(at)), asOf: at.getTime(), model };
       return {
-        value: await this.fits.run('lifetime', job, [job.customerIds.buffer, job.ats.buffer, job.cents.buffer] as ArrayBuffer[]),
+        value: await this.fits.run('lifetime', job, [job.customerIds.buffer, job.ats.buffer, job.cents.buffer] as ArrayBuffer[], variant ? 'request' : 'shared'),
         asOf: at,
       };
     });
@@ -375,7 +375,7 @@ export class AnalyticsService {
         if (!fit) return new ChurnLookup(new Float64Array(0), new Float64Array(0));
         // Read as typed columns and scored on the fit worker: a million customers never stall the event loop.
         const job = { ...(await this.data.dailySpendColumns(life.asOf)), asOf: life.asOf.getTime(), fit };
-        const t = await this.fits.run('churn', job, [job.customerIds.buffer, job.ats.buffer, job.cents.buffer] as ArrayBuffer[]);
+        const t = await this.fits.run('churn', job, [job.customerIds.buffer, job.ats.buffer, job.cents.buffer] as ArrayBuffer[], 'shared');
         return new ChurnLookup(t.customerIds, t.churnRisk);
       })();
       table.catch(() => this.churnCache?.table === table && (this.churnCache = null));
@@ -428,6 +428,7 @@ export class AnalyticsService {
           'rules',
           { items, starts, itemCount: names.length, options: { minSupport, minConfidence, minLift, maxLength, maxItemsets: RULES_MAX_ITEMSETS, maxRules: RULES_MAX_RULES } },
           [items.buffer as ArrayBuffer, starts.buffer as ArrayBuffer],
+          variant ? 'request' : 'shared',
         );
       } catch (e) {
         // The miner's own limits (too many itemsets or rules) and option checks: the query asked for too much.
@@ -494,7 +495,7 @@ export class AnalyticsService {
       const at = new Date();
       const { items, starts, names } = await this.data.customerProducts(at);
       const job = { items, starts, productIds: Float64Array.from(names as number[]), options: { strategy } };
-      return { value: await this.fits.run('recommender', job, [job.items.buffer, job.starts.buffer, job.productIds.buffer] as ArrayBuffer[]), asOf: at };
+      return { value: await this.fits.run('recommender', job, [job.items.buffer, job.starts.buffer, job.productIds.buffer] as ArrayBuffer[], strategy === DEFAULT_COLLABORATIVE ? 'shared' : 'request'), asOf: at };
     });
   }
 

@@ -10,8 +10,11 @@ type Output<J extends keyof FitJobs> = ReturnType<FitJobs[J]>;
 
 const ERRORS: Record<string, ErrorConstructor> = { RangeError, TypeError };
 
+export type FitBudget = 'request' | 'shared';
+
 interface Job {
   job: keyof FitJobs;
+  timeoutMs: number;
   input: unknown;
   transfer: ArrayBuffer[];
   resolve: (v: unknown) => void;
@@ -33,12 +36,13 @@ export class FitPool {
   private readonly workerFile = join(__dirname, 'fit-worker.js');
   readonly threaded = __filename.endsWith('.js') && existsSync(this.workerFile);
 
-  constructor(private readonly limits = { timeoutMs: DEFAULT_ANALYTIC_LIMITS.fitTimeoutMs, heapMb: DEFAULT_ANALYTIC_LIMITS.fitHeapMb }) {}
+  constructor(private readonly limits = { timeoutMs: DEFAULT_ANALYTIC_LIMITS.fitTimeoutMs, sharedTimeoutMs: DEFAULT_ANALYTIC_LIMITS.sharedFitTimeoutMs, heapMb: DEFAULT_ANALYTIC_LIMITS.fitHeapMb }) {}
 
-  run<J extends keyof FitJobs>(job: J, input: Input<J>, transfer: ArrayBuffer[] = []): Promise<Output<J>> {
+  /** `budget`: 'request' for what a request's arguments chose (FIT_TIMEOUT_MS), 'shared' for a default model on current data. */
+  run<J extends keyof FitJobs>(job: J, input: Input<J>, transfer: ArrayBuffer[] = [], budget: FitBudget = 'request'): Promise<Output<J>> {
     if (!this.threaded) return Promise.resolve().then(() => (FIT_JOBS[job] as (i: Input<J>) => Output<J>)(input));
     return new Promise<Output<J>>((resolve, reject) => {
-      this.queue.push({ job, input, transfer, resolve: resolve as (v: unknown) => void, reject });
+      this.queue.push({ job, input, transfer, timeoutMs: budget === 'shared' ? this.limits.sharedTimeoutMs : this.limits.timeoutMs, resolve: resolve as (v: unknown) => void, reject });
       this.pump();
     });
   }
@@ -53,7 +57,7 @@ export class FitPool {
     const startBudget = () => {
       if (this.running !== running) return;
       running.timer = setTimeout(() => this.abort(new AppError(ErrorCode.ANALYTICS_LIMIT,
-        `the ${job.job} fit ran past its ${this.limits.timeoutMs / 1000} s budget and was stopped; narrow the query (or raise FIT_TIMEOUT_MS)`)), this.limits.timeoutMs);
+        `the ${job.job} fit ran past its ${job.timeoutMs / 1000} s budget and was stopped; narrow the query (or raise FIT_TIMEOUT_MS)`)), job.timeoutMs);
     };
     if (this.workerOnline) startBudget();
     else worker.once('online', startBudget);

@@ -5,6 +5,12 @@
 export interface AnalyticLimits {
   /** Wall-clock budget of one fit on the worker thread; an overrun is stopped (ANALYTICS_LIMIT). */
   fitTimeoutMs: number;
+  /**
+   * The budget of a shared model's fit (default arguments, current data: what the server itself fits in the
+   * background, once per data change): no client chooses its size, only the data does (about 30 s at 1M
+   * customers on 2 vCPU). fitTimeoutMs is for what a request asks for.
+   */
+  sharedFitTimeoutMs: number;
   /** Heap of the fit worker thread; a fit that needs more is stopped (ANALYTICS_LIMIT). */
   fitHeapMb: number;
   /** Fitted models kept in this process, by the size of their JSON; least recently used leave first. */
@@ -23,6 +29,7 @@ export interface AnalyticLimits {
 
 export const DEFAULT_ANALYTIC_LIMITS: Readonly<AnalyticLimits> = Object.freeze({
   fitTimeoutMs: 25_000,
+  sharedFitTimeoutMs: 600_000,
   fitHeapMb: 1024,
   modelCacheBytes: 256 * 1024 * 1024,
   variantFitsPerMinute: 10,
