@@ -117,3 +117,24 @@ test('atRiskCustomers are ranked by churn risk x value, each with a next best ac
     if (r.nextBestAction.channel === 'SMS') expect(r.customer.smsOptIn).toBe(true);
   }
 });
+
+test('the churn risk a lifetime fit brings along equals the one scored anew for a model loaded from the store', async () => {
+  const { AnalyticsService } = await import('../src/modules/analytics/analytics.service');
+  const fitting = new AnalyticsService(t.ds);
+  const version = await fitting.data.version();
+  const life = await fitting.lifetime(version, null, true); // fitted here: the churn table came with it
+  const fitted = await fitting.churnByCustomer(life);
+  const other = new AnalyticsService(t.ds); // another instance: the stored model, no table, the churn job scores anew
+  const loaded = await other.lifetime(version, null);
+  expect(loaded.value).not.toBe(life.value);
+  const scored = await other.churnByCustomer(loaded);
+  const ids: number[] = (await t.ds.query('SELECT id FROM customers WHERE purchase_count > 0 ORDER BY id')).map((r: { id: number }) => Number(r.id));
+  expect(ids.length).toBeGreaterThan(100);
+  for (const id of ids) {
+    const a = fitted.get(id);
+    expect(a).toBeDefined();
+    expect(scored.get(id)).toBeCloseTo(a!, 12);
+  }
+  expect(fitted.get(0)).toBeUndefined();
+  await Promise.all([fitting.fits.stop(), other.fits.stop()]);
+});

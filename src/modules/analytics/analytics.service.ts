@@ -255,10 +255,10 @@ export class AnalyticsService {
     return this.store.get<LifetimeFit>(`lifetime:${model}:${this.asOfKey(asOf)}`, 'lifetime', version, { ...this.modelOpts(asOf, force), variant, caller }, async () => {
       const at = asOf ?? new Date();
       const job = { ...(await this.data.dailySpendColumns(at)), asOf: at.getTime(), model };
-      return {
-        value: await this.fits.run('lifetime', job, [job.customerIds.buffer, job.ats.buffer, job.cents.buffer] as ArrayBuffer[], variant ? 'request' : 'shared'),
-        asOf: at,
-      };
+      const { churn, ...value } = await this.fits.run('lifetime', job, [job.customerIds.buffer, job.ats.buffer, job.cents.buffer] as ArrayBuffer[], variant ? 'request' : 'shared');
+      // Every customer's churn risk came with the fit: kept for churnByCustomer, not stored with the model.
+      this.fittedChurn.set(value, new ChurnLookup(churn.customerIds, churn.churnRisk));
+      return { value, asOf: at };
     });
   }
 
@@ -372,6 +372,8 @@ export class AnalyticsService {
     if (this.churnCache?.model !== life.value) {
       const fit = life.value.fit;
       const table = (async () => {
+        const fitted = this.fittedChurn.get(life.value);
+        if (fitted) return fitted;
         if (!fit) return new ChurnLookup(new Float64Array(0), new Float64Array(0));
         // Read as typed columns and scored on the fit worker: a million customers never stall the event loop.
         const job = { ...(await this.data.dailySpendColumns(life.asOf)), asOf: life.asOf.getTime(), fit };
@@ -385,6 +387,8 @@ export class AnalyticsService {
   }
 
   private churnCache: { model: LifetimeFit; table: Promise<ChurnLookup> } | null = null;
+  /** Churn tables that came with a lifetime fit in this process (a model loaded from the store has none). */
+  private readonly fittedChurn = new WeakMap<LifetimeFit, ChurnLookup>();
 
   summaries(points: SpendPoint[], asOf: Date): CustomerSummary[] {
     return weeklySummaries(points.map((p) => p.customerId), points.map((p) => p.at), points.map((p) => p.cents), asOf.getTime());

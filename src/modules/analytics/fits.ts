@@ -67,8 +67,22 @@ export interface LifetimeJob {
   model?: PurchaseModelKind;
 }
 
-/** A purchase model + Gamma-Gamma on every customer, and the customers most at risk by churn risk x value. */
-export function fitLifetimePopulation(job: LifetimeJob): LifetimeFit {
+/** Churn risk (1 - P(alive)) by ascending customer id: two typed arrays, 16 bytes a customer. */
+export interface ChurnColumns {
+  customerIds: Float64Array;
+  churnRisk: Float64Array;
+}
+
+function churnColumns(scored: { id: number; risk: number }[]): ChurnColumns {
+  scored.sort((a, b) => a.id - b.id);
+  return { customerIds: Float64Array.from(scored, (x) => x.id), churnRisk: Float64Array.from(scored, (x) => x.risk) };
+}
+
+/**
+ * A purchase model + Gamma-Gamma on every customer, and the customers most at risk by churn risk x value; with
+ * every customer's churn risk as columns (kept in the process, not stored: the model is what instances share).
+ */
+export function fitLifetimePopulation(job: LifetimeJob): LifetimeFit & { churn: ChurnColumns } {
   const model = job.model ?? DEFAULT_PURCHASE_MODEL;
   const summaries = weeklySummaries(job.customerIds, job.ats, job.cents, job.asOf);
   let fit: PurchaseModelParams | null = null;
@@ -87,10 +101,13 @@ export function fitLifetimePopulation(job: LifetimeJob): LifetimeFit {
   } catch {
     gg = null;
   }
+  const scored: { id: number; risk: number }[] = [];
   const atRisk = fit
     ? summaries
         .map((s) => {
-          const alive = orNull(() => probabilityAlive(fit!, s)) ?? 1;
+          const computed = orNull(() => probabilityAlive(fit!, s));
+          if (computed != null) scored.push({ id: Number(s.customerId), risk: 1 - computed });
+          const alive = computed ?? 1;
           // Without a value estimate (no Gamma-Gamma, or a 2F1 that does not converge) nothing is at stake to rank by.
           const clv = gg ? orNull(() => customerLifetimeValue(fit!, gg!, s, { horizonDays: 365, timeUnitDays: WEEK_DAYS })) ?? 0 : 0;
           // The value at stake is what she is worth if still a customer: every model's expectation is P(alive) x the
@@ -102,7 +119,7 @@ export function fitLifetimePopulation(job: LifetimeJob): LifetimeFit {
         .sort((x, y) => y.churnRisk * y.value - x.churnRisk * x.value || x.customerId - y.customerId)
         .slice(0, AT_RISK_KEPT)
     : [];
-  return { model, fit, gg, logLikelihood, converged, ggConverged, subjects: summaries.length, repeatCustomers: repeaters.length, atRisk };
+  return { model, fit, gg, logLikelihood, converged, ggConverged, subjects: summaries.length, repeatCustomers: repeaters.length, atRisk, churn: churnColumns(scored) };
 }
 
 export interface PopulationJob {
@@ -128,14 +145,13 @@ export interface ChurnJob {
 }
 
 /** 1 - P(alive) of every customer with purchases under a fitted purchase model, by ascending customer id. */
-export function churnTable(job: ChurnJob): { customerIds: Float64Array; churnRisk: Float64Array } {
+export function churnTable(job: ChurnJob): ChurnColumns {
   const scored: { id: number; risk: number }[] = [];
   for (const s of weeklySummaries(job.customerIds, job.ats, job.cents, job.asOf)) {
     const alive = orNull(() => probabilityAlive(job.fit, s));
     if (alive != null) scored.push({ id: Number(s.customerId), risk: 1 - alive });
   }
-  scored.sort((a, b) => a.id - b.id);
-  return { customerIds: Float64Array.from(scored, (x) => x.id), churnRisk: Float64Array.from(scored, (x) => x.risk) };
+  return churnColumns(scored);
 }
 
 export interface HoldoutJob {
