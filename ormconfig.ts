@@ -59,6 +59,9 @@ export function createDataSource(
         : { url: database.url }),
       timezone: 'Z',
       charset: 'utf8mb4_unicode_ci',
+      // mysql2 captures a stack trace (Error.captureStackTrace) before every statement, to splice it into the
+      // error of a failed one; TypeORM wraps such errors in its QueryFailedError anyway.
+      trace: false,
       supportBigNumbers: true,
       bigNumberStrings: false,
       dateStrings: false,

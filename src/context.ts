@@ -34,8 +34,20 @@ export class Loaders {
   get customer(): DataLoader<number, Customer | null> {
     return this.cache.get('customer', () => byIdLoader((ids) => this.s.customers.byIds(ids, true)));
   }
+  /** Products the product loader has loaded in this request, by id. */
+  private readonly productsLoaded = new Map<number, Product>();
   get product(): DataLoader<number, Product | null> {
-    return this.cache.get('product', () => byIdLoader((ids) => this.s.products.byIds(ids)));
+    return this.cache.get('product', () =>
+      byIdLoader(async (ids) => {
+        const rows = await this.s.products.byIds(ids);
+        for (const r of rows) this.productsLoaded.set(r.id, r);
+        return rows;
+      }),
+    );
+  }
+  /** A product this request has already loaded (the same object the product loader resolves to), else undefined. */
+  loadedProduct(id: number): Product | undefined {
+    return this.productsLoaded.get(id);
   }
   get purchase(): DataLoader<number, Purchase | null> {
     return this.cache.get('purchase', () => byIdLoader((ids) => this.s.purchases.byIds(ids)));
@@ -45,6 +57,23 @@ export class Loaders {
   }
   get linesOfPurchase(): DataLoader<number, PurchaseLine[]> {
     return this.cache.get('linesOfPurchase', () => groupLoader((ids) => this.s.purchases.linesOf(ids), (l) => l.purchaseId));
+  }
+  /**
+   * Lines of purchases whose products a query asks for: the lines through linesOfPurchase (one statement), then
+   * the products of all of them through the product loader (one statement) before the lines are handed over, so
+   * that PurchaseLine.product finds each one loaded. A failed product load leaves the lines as they are; each
+   * line's product then fails through the loader as before.
+   */
+  get linesOfPurchaseWithProducts(): DataLoader<number, PurchaseLine[]> {
+    return this.cache.get('linesOfPurchaseWithProducts', () =>
+      newLoader(async (ids) => {
+        const groups = await this.linesOfPurchase.loadMany(ids);
+        const productIds = new Set<number>();
+        for (const g of groups) if (Array.isArray(g)) for (const l of g) if (!this.productsLoaded.has(l.productId)) productIds.add(l.productId);
+        if (productIds.size) await this.product.loadMany([...productIds]);
+        return groups as PurchaseLine[][];
+      }),
+    );
   }
   purchasesOfCustomer(filter: PurchaseFilter | undefined, order: PurchaseOrder | undefined, page: PageArgs): DataLoader<number, ConnectionResult<Purchase>> {
     return this.cache.get(`purchasesOfCustomer:${JSON.stringify([filter, order, page])}`, () =>

@@ -155,6 +155,26 @@ describe('limits', () => {
     expect(page.errors![0].message).toMatch(/at most 100/);
   });
 
+  test('a document priced once is priced again for the variables its price reads, and still checks the others', async () => {
+    const paged = `query Paged($n: Int!, $id: ID!) { customer(id: $id) { id } customers(first: $n) { nodes { purchases(first: $n) { nodes { lines { product { name } } } } } } }`;
+    // Priced with n = 2 first, then the same document with a page size past the limit: priced again, refused.
+    expect((await t.gql(paged, { n: 2, id: customer.id })).status).toBe(200);
+    const costly = await t.gql(paged, { n: 100, id: customer.id });
+    expect(costly.status).toBe(400);
+    expect(costly.errors![0].extensions!.code).toBe('QUERY_TOO_COSTLY');
+    // Another id does not change the price, but a value that does not coerce is still the estimator's 400.
+    expect((await t.gql(paged, { n: 2, id: purchaseId })).status).toBe(200);
+    for (const id of [null, { a: 1 }, [customer.id]]) {
+      const bad = await t.gql(paged, { n: 2, id });
+      expect(bad.status).toBe(400);
+      expect(bad.errors![0].extensions!.code).toBe('BAD_USER_INPUT');
+    }
+    // @include read from a variable is part of the price too.
+    const included = `query Inc($all: Boolean!) { customers(first: 100) { nodes { id purchases(first: 100) @include(if: $all) { nodes { lines { product { name } } } } } } }`;
+    expect((await t.gql(included, { all: false })).status).toBe(200);
+    expect((await t.gql(included, { all: true })).errors![0].extensions!.code).toBe('QUERY_TOO_COSTLY');
+  });
+
   test('a per-key rate limit answers 429 with Retry-After', async () => {
     const limited = await startTestApp({ RATE_LIMIT_PER_MINUTE: '3' });
     try {

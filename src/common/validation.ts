@@ -105,6 +105,16 @@ const VALID_ARGS_KEPT = 10_000;
 const validArgs = new Map<unknown, Set<string>>();
 
 /**
+ * Whether validateArgs has already passed this value for this type (only objects are remembered): a resolver
+ * may then skip calling it (src/direct-resolvers.ts), with the same outcome.
+ */
+export function isKnownValid(value: unknown, type: unknown): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  const key = jsonKey(value);
+  return key !== null && validArgs.get(type)?.has(key) === true;
+}
+
+/**
  * type-graphql's argument validation (class-validator, with type-graphql's defaults), remembering argument
  * values that passed. A page of 50 customers asks for the same `purchases(first: 3)` 50 times; class-validator
  * is a large share of such a request's CPU. Only passes are remembered: the checks are pure functions of the
