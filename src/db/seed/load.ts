@@ -5,7 +5,7 @@ import { bindable, insertRows, maxIds, syncIdSequences } from '../bulk';
 import {
   generateCatalogue, generateCompany, type CompanyOptions, type SeedBatch, type SeedCustomer, type SeedFeedback, type SeedIds, type SeedLine, type SeedPurchase,
 } from './generator';
-import { addIndexes, dropSecondaryIndexes, localInfileEnabled, TableLoad, tsvField } from './mysql-load';
+import { addIndexes, dropSecondaryIndexes, localInfileEnabled, TableLoad, tsvLine } from './mysql-load';
 
 export interface SeedDatabaseOptions extends Omit<CompanyOptions, 'firstIds' | 'productIds'> {
   /** Called after each generated batch with the running totals (committed, or on its way in a LOAD DATA stream). */
@@ -178,41 +178,57 @@ async function relaxChecks(qr: QueryRunner, dialect: Dialect, empty: boolean): P
 
 /**
  * The MySQL/MariaDB bulk path (see mysql-load.ts): one LOAD DATA LOCAL INFILE per table, the four running at
- * once on their own connections, fed batch by batch from the generator. Into an empty database, the secondary
- * indexes no foreign key needs are dropped before and built after (the tables concurrently); returns the
- * milliseconds that rebuild took.
+ * once on their own connections, fed batch by batch from the generator. Into an empty database the secondary
+ * indexes are dropped before and each table's are built again as soon as its rows are in. Returns the
+ * milliseconds the index builds went on after the last table's rows were in.
  */
 async function streamCompany(ds: DataSource, qr: QueryRunner, batches: Iterable<SeedBatch>, empty: boolean, count: (b: SeedBatch) => void): Promise<number> {
-  const dropped = empty ? await dropSecondaryIndexes(qr, COMPANY_TABLES.map((t) => t.table)) : [];
+  const dropped = new Map((empty ? await dropSecondaryIndexes(qr, COMPANY_TABLES.map((t) => t.table)) : []).map((d) => [d.table, d]));
   const runners = COMPANY_TABLES.map(() => ds.createQueryRunner());
   const restores: string[][] = [];
-  let indexesMs = 0;
   try {
     for (const r of runners) restores.push(await relaxChecks(r, dialectOf(ds), empty));
     const loads = await Promise.all(COMPANY_TABLES.map((t, i) => TableLoad.start(runners[i], t.table, t.columns)));
+    const debug = process.env.SEEDL_DEBUG ? { g0: performance.now(), cpu0: process.cpuUsage(), waits: {} as Record<string, number> } : null;
     try {
       for (const batch of batches) {
         COMPANY_TABLES.forEach((t, i) => {
           let text = '';
-          for (const row of t.rows(batch)) text += `${t.values(row).map(tsvField).join('\t')}\n`;
+          for (const row of t.rows(batch)) text += tsvLine(t.values(row));
           loads[i].write(text);
         });
         count(batch);
-        for (const load of loads) await load.drained();
+        for (const load of loads) {
+          const w0 = performance.now();
+          await load.drained();
+          if (debug) debug.waits[load.table] = (debug.waits[load.table] ?? 0) + performance.now() - w0;
+        }
       }
-      await Promise.all(loads.map((l) => l.end()));
     } catch (e) {
       await Promise.all(loads.map((l) => l.abort()));
       throw e;
     }
-    const indexesStarted = performance.now();
-    await Promise.all(dropped.map((d) => addIndexes(runners[COMPANY_TABLES.findIndex((t) => t.table === d.table)], d)));
-    dropped.length = 0;
-    indexesMs = performance.now() - indexesStarted;
+    if (debug) console.error('generated in', Math.round(performance.now() - debug.g0), 'ms, node cpu', Math.round(process.cpuUsage(debug.cpu0).user / 1000), 'ms, waits', debug.waits);
+    const g1 = performance.now();
+    let rowsIn = 0;
+    let loaded = 0;
+    const finished = await Promise.allSettled(loads.map(async (load, i) => {
+      await load.end();
+      if (++loaded === loads.length) rowsIn = performance.now();
+      if (debug) console.error(load.table, 'rows in', Math.round(performance.now() - g1), 'ms after generation');
+      const d = dropped.get(load.table);
+      if (!d) return;
+      await addIndexes(runners[i], d);
+      dropped.delete(load.table);
+      if (debug) console.error(load.table, 'indexes in', Math.round(performance.now() - g1), 'ms after generation');
+    }));
+    const failed = finished.find((f): f is PromiseRejectedResult => f.status === 'rejected');
+    if (failed) throw failed.reason;
+    return performance.now() - rowsIn;
   } finally {
     try {
       // After a failure: the indexes go back on whatever was loaded, so the schema stays the migrations' one.
-      for (const d of dropped) await addIndexes(qr, d);
+      for (const d of dropped.values()) await addIndexes(qr, d);
     } finally {
       await Promise.all(runners.map(async (r, i) => {
         try {
@@ -223,7 +239,6 @@ async function streamCompany(ds: DataSource, qr: QueryRunner, batches: Iterable<
       }));
     }
   }
-  return indexesMs;
 }
 
 async function inTransaction(qr: QueryRunner, work: () => Promise<void>): Promise<void> {
