@@ -131,7 +131,9 @@ export async function seedDatabase(ds: DataSource, options: SeedDatabaseOptions)
     const batches = generateCompany({ ...options, firstIds, productIds });
     let method: SeedSummary['method'] = 'insert';
     let indexesMs = 0;
-    if (dialect.kind === 'mysql' && options.loadData !== false && (await localInfileEnabled(qr))) {
+    // The streams take a pooled connection per table besides this one: a smaller pool would wait for itself.
+    const poolSize = (ds.options as { poolSize?: number }).poolSize ?? 10;
+    if (dialect.kind === 'mysql' && options.loadData !== false && poolSize > COMPANY_TABLES.length && (await localInfileEnabled(qr))) {
       method = 'load-data';
       indexesMs = await streamCompany(ds, qr, batches, empty, count);
     } else {
@@ -189,7 +191,6 @@ async function streamCompany(ds: DataSource, qr: QueryRunner, batches: Iterable<
   try {
     for (const r of runners) restores.push(await relaxChecks(r, dialectOf(ds), empty));
     const loads = await Promise.all(COMPANY_TABLES.map((t, i) => TableLoad.start(runners[i], t.table, t.columns)));
-    const debug = process.env.SEEDL_DEBUG ? { g0: performance.now(), cpu0: process.cpuUsage(), waits: {} as Record<string, number> } : null;
     try {
       for (const batch of batches) {
         COMPANY_TABLES.forEach((t, i) => {
@@ -198,29 +199,21 @@ async function streamCompany(ds: DataSource, qr: QueryRunner, batches: Iterable<
           loads[i].write(text);
         });
         count(batch);
-        for (const load of loads) {
-          const w0 = performance.now();
-          await load.drained();
-          if (debug) debug.waits[load.table] = (debug.waits[load.table] ?? 0) + performance.now() - w0;
-        }
+        for (const load of loads) await load.drained();
       }
     } catch (e) {
       await Promise.all(loads.map((l) => l.abort()));
       throw e;
     }
-    if (debug) console.error('generated in', Math.round(performance.now() - debug.g0), 'ms, node cpu', Math.round(process.cpuUsage(debug.cpu0).user / 1000), 'ms, waits', debug.waits);
-    const g1 = performance.now();
     let rowsIn = 0;
     let loaded = 0;
     const finished = await Promise.allSettled(loads.map(async (load, i) => {
       await load.end();
       if (++loaded === loads.length) rowsIn = performance.now();
-      if (debug) console.error(load.table, 'rows in', Math.round(performance.now() - g1), 'ms after generation');
       const d = dropped.get(load.table);
       if (!d) return;
       await addIndexes(runners[i], d);
       dropped.delete(load.table);
-      if (debug) console.error(load.table, 'indexes in', Math.round(performance.now() - g1), 'ms after generation');
     }));
     const failed = finished.find((f): f is PromiseRejectedResult => f.status === 'rejected');
     if (failed) throw failed.reason;
