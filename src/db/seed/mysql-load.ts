@@ -79,6 +79,9 @@ export function tsvLine(values: readonly unknown[]): string {
   return `${line}\n`;
 }
 
+/** Largest chunk of data handed to mysql2 at once. */
+const CHUNK = 1 << 20;
+
 /** Bytes a table's stream may hold unsent before the generator waits for the server to catch up. */
 const BUFFERED_LIMIT = 8 << 20;
 
@@ -121,9 +124,12 @@ export class TableLoad {
     return new TableLoad(qr, conn, table, columns);
   }
 
+  /** Queues rows (whole lines of tsvLine text) for the server. */
   write(text: string): void {
     if (this.failure) throw this.failure;
-    if (text) this.source.push(Buffer.from(text, 'utf8'));
+    const bytes = Buffer.from(text, 'utf8');
+    // mysql2 sends each chunk as one packet: keep them well under max_allowed_packet (16 MB by default).
+    for (let at = 0; at < bytes.length; at += CHUNK) this.source.push(bytes.subarray(at, at + CHUNK));
   }
 
   /**
