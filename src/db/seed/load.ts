@@ -190,8 +190,9 @@ async function streamCompany(ds: DataSource, qr: QueryRunner, batches: Iterable<
   const restores: string[][] = [];
   try {
     for (const r of runners) restores.push(await relaxChecks(r, dialectOf(ds), empty));
-    const loads = await Promise.all(COMPANY_TABLES.map((t, i) => TableLoad.start(runners[i], t.table, t.columns)));
+    const loads: TableLoad[] = [];
     try {
+      for (const [i, t] of COMPANY_TABLES.entries()) loads.push(await TableLoad.start(runners[i], t.table, t.columns));
       for (const batch of batches) {
         COMPANY_TABLES.forEach((t, i) => {
           let text = '';
@@ -202,6 +203,7 @@ async function streamCompany(ds: DataSource, qr: QueryRunner, batches: Iterable<
         for (const load of loads) await load.drained();
       }
     } catch (e) {
+      // Each started statement gets the end of its data, so that it finishes and its connection can go back to the pool.
       await Promise.all(loads.map((l) => l.abort()));
       throw e;
     }
