@@ -28,6 +28,33 @@ async function scratch(): Promise<Scratch> {
 
 const num = async (ds: DataSource, sql: string, params: unknown[] = []) => Number(((await ds.query(sql, params)) as Record<string, unknown>[])[0].n);
 
+/** Every stored value of the generated tables, row by row (products' timestamps are the load time, left out). */
+async function contents(ds: DataSource) {
+  const out: Record<string, unknown[]> = {};
+  for (const t of ['customers', 'products', 'purchases', 'purchase_lines', 'feedback']) {
+    out[t] = ((await ds.query(`SELECT * FROM ${t} ORDER BY id`)) as Record<string, unknown>[]).map((r) => {
+      const { created_at: createdAt, updated_at: updatedAt, ...rest } = r;
+      return t === 'products' ? rest : { ...rest, created_at: createdAt, updated_at: updatedAt };
+    });
+  }
+  return out;
+}
+
+/** The indexes of the generated tables as the database describes them (sorted: order of creation does not matter). */
+async function indexes(ds: DataSource): Promise<string[]> {
+  const tables = ['customers', 'purchases', 'purchase_lines', 'feedback'];
+  const list = tables.map((t) => `'${t}'`).join(', ');
+  const rows = (await ds.query(
+    kind === 'mysql'
+      ? `SELECT CONCAT_WS(' ', TABLE_NAME, INDEX_NAME, NON_UNIQUE, GROUP_CONCAT(CONCAT(COLUMN_NAME, '/', COALESCE(SUB_PART, ''), '/', COALESCE(COLLATION, '')) ORDER BY SEQ_IN_INDEX)) AS d
+           FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME IN (${list}) GROUP BY TABLE_NAME, INDEX_NAME, NON_UNIQUE`
+      : kind === 'postgres'
+        ? `SELECT indexdef AS d FROM pg_indexes WHERE schemaname = current_schema() AND tablename IN (${list})`
+        : `SELECT tbl_name || ' ' || name || ' ' || COALESCE(sql, '') AS d FROM sqlite_master WHERE type = 'index' AND tbl_name IN (${list})`,
+  )) as { d: string }[];
+  return rows.map((r) => r.d).sort();
+}
+
 /** Row counts and column sums that any lost, doubled or altered row would change. */
 async function fingerprint(ds: DataSource) {
   const q = (sql: string) => ds.query(sql).then((rows: Record<string, unknown>[]) => Object.fromEntries(Object.entries(rows[0]).map(([k, v]) => [k, Number(v)])));
@@ -49,7 +76,8 @@ describe(`seed (${kind})`, () => {
     a = await scratch();
     b = await scratch();
     summary = await seedDatabase(a.ds, { customers: 300, seed: 1, asOf: AS_OF });
-    await seedDatabase(b.ds, { customers: 300, seed: 1, asOf: AS_OF });
+    // On MySQL/MariaDB, a is streamed with LOAD DATA and b inserted: the two paths must store the same rows.
+    await seedDatabase(b.ds, { customers: 300, seed: 1, asOf: AS_OF, loadData: false });
   });
   afterAll(async () => {
     for (const s of [a, b]) {
@@ -77,6 +105,23 @@ describe(`seed (${kind})`, () => {
       generated.purchases, generated.total, generated.lines, generated.amount, generated.feedback, generated.score,
     ]);
     expect(summary).toMatchObject({ customers: 300, purchases: generated.purchases, lines: generated.lines, feedback: generated.feedback });
+  });
+
+  it('stores every value the same way on both load paths, and leaves the indexes as the migrations made them', async () => {
+    expect(await contents(b.ds)).toEqual(await contents(a.ds));
+    const fresh = await scratch();
+    try {
+      expect(await indexes(a.ds)).toEqual(await indexes(fresh.ds));
+    } finally {
+      await fresh.ds.destroy();
+      await fresh.drop();
+    }
+    if (kind === 'mysql') {
+      const [{ on_: localInfile }] = (await a.ds.query('SELECT @@local_infile AS on_')) as { on_: number }[];
+      expect(summary.method).toBe(Number(localInfile) === 1 ? 'load-data' : 'insert');
+    } else {
+      expect(summary.method).toBe('insert');
+    }
   });
 
   it('shows the behaviours: customers gone quiet for six months and regulars with more than 10 purchases', async () => {

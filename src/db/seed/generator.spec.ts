@@ -122,6 +122,22 @@ describe('generateCompany', () => {
     expect(new Set(company.customers.map((c) => c.country))).toEqual(new Set(['DE', 'FR', 'GB', 'US', 'ES', 'IT', 'NL']));
   });
 
+  it("carries each customer's purchase statistics over its COMPLETED purchases", () => {
+    const expected = new Map<number, { n: number; total: number; first: number | null; last: number | null }>();
+    for (const p of company.purchases) {
+      if (p.status !== 'COMPLETED') continue;
+      const s = expected.get(p.customerId) ?? { n: 0, total: 0, first: null, last: null };
+      const t = p.purchasedAt.getTime();
+      expected.set(p.customerId, { n: s.n + 1, total: s.total + p.totalCents, first: Math.min(s.first ?? t, t), last: Math.max(s.last ?? t, t) });
+    }
+    const wrong = company.customers.filter((c) => {
+      const s = expected.get(c.id) ?? { n: 0, total: 0, first: null, last: null };
+      return c.purchaseCount !== s.n || c.totalSpentCents !== s.total || (c.firstPurchaseAt?.getTime() ?? null) !== s.first || (c.lastPurchaseAt?.getTime() ?? null) !== s.last;
+    });
+    expect(wrong).toEqual([]);
+    expect(company.customers.filter((c) => c.purchaseCount > 0).length).toBeGreaterThan(1500);
+  });
+
   it('averages about 10 purchase lines and 0.3 feedback per purchase, mostly COMPLETED', () => {
     const perCustomer = company.lines.length / company.customers.length;
     expect(perCustomer).toBeGreaterThan(8);

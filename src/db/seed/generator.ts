@@ -32,6 +32,15 @@ export interface SeedCustomer {
   tags: string[];
   createdAt: Date;
   profile: CustomerProfile;
+  /**
+   * The denormalised purchase statistics of customers (PurchaseService.refreshCustomerStats), over this
+   * customer's COMPLETED purchases: a generated customer's purchases are all generated with it, so the
+   * loader writes them with the row instead of recomputing them from the purchases table afterwards.
+   */
+  purchaseCount: number;
+  totalSpentCents: number;
+  firstPurchaseAt: Date | null;
+  lastPurchaseAt: Date | null;
 }
 
 export interface SeedProduct {
@@ -347,15 +356,23 @@ function customer(ctx: Context, rng: Rng, ids: SeedIds, out: SeedBatch): void {
   if (rng.chance(0.08)) tags.add('referral');
   if (rng.chance(0.03)) tags.add('b2b');
 
-  out.customers.push({
+  const row: SeedCustomer = {
     id, name: `${first} ${last}`, email, phone, gender, birthDate: isoDay(birth), city, country: country.code, annualIncome: income,
     emailOptIn, smsOptIn, tags: [...tags], createdAt: new Date(Math.floor(createdAt / 1000) * 1000), profile,
-  });
+    purchaseCount: 0, totalSpentCents: 0, firstPurchaseAt: null, lastPurchaseAt: null,
+  };
+  out.customers.push(row);
 
   const active = { start: times[0] ?? 0, end: times[times.length - 1] ?? 0 };
   for (const t of times) {
     const channel = rng.chance(0.75) ? preferredChannel : SALES_CHANNELS[rng.weighted(SALES_CHANNEL_CUM)];
-    purchase(ctx, rng, ids, out, { id, profile, spec, favourites, favouriteCum, channel, t, active });
+    const p = purchase(ctx, rng, ids, out, { id, profile, spec, favourites, favouriteCum, channel, t, active });
+    if (p.status !== PurchaseStatus.COMPLETED) continue;
+    // times are sorted: the first COMPLETED purchase is the earliest, the latest one the last.
+    row.purchaseCount++;
+    row.totalSpentCents += p.totalCents;
+    row.firstPurchaseAt ??= p.purchasedAt;
+    row.lastPurchaseAt = p.purchasedAt;
   }
 }
 
@@ -413,7 +430,7 @@ interface Shopper {
   active: { start: number; end: number };
 }
 
-function purchase(ctx: Context, rng: Rng, ids: SeedIds, out: SeedBatch, s: Shopper): void {
+function purchase(ctx: Context, rng: Rng, ids: SeedIds, out: SeedBatch, s: Shopper): SeedPurchase {
   const { index, catalogue } = ctx;
   const tierCum = ctx.tierCum.get(s.profile)!;
   const items: number[] = [];
@@ -460,11 +477,13 @@ function purchase(ctx: Context, rng: Rng, ids: SeedIds, out: SeedBatch, s: Shopp
   const discount = Math.round(subtotal * discountRate);
   const r = rng.next();
   const status = r < s.spec.refund ? PurchaseStatus.REFUNDED : r < s.spec.refund + 0.02 ? PurchaseStatus.CANCELLED : PurchaseStatus.COMPLETED;
-  out.purchases.push({
+  const row: SeedPurchase = {
     id: purchaseId, customerId: s.id, purchasedAt: new Date(s.t), channel: s.channel, status,
     subtotalCents: subtotal, discountCents: discount, totalCents: subtotal - discount,
-  });
+  };
+  out.purchases.push(row);
   feedback(ctx, rng, ids, out, s, purchaseId, status, items);
+  return row;
 }
 
 function feedback(ctx: Context, rng: Rng, ids: SeedIds, out: SeedBatch, s: Shopper, purchaseId: number, status: PurchaseStatus, items: number[]): void {

@@ -1,13 +1,17 @@
 import type { DataSource, QueryRunner } from 'typeorm';
-import { PurchaseService } from '../../modules/purchase/purchase.service';
 import { dialectOf, type Dialect } from '../dialect';
 import { tagsTransformer } from '../transformers';
 import { bindable, insertRows, maxIds, syncIdSequences } from '../bulk';
-import { generateCatalogue, generateCompany, type CompanyOptions, type SeedBatch, type SeedIds } from './generator';
+import {
+  generateCatalogue, generateCompany, type CompanyOptions, type SeedBatch, type SeedCustomer, type SeedFeedback, type SeedIds, type SeedLine, type SeedPurchase,
+} from './generator';
+import { addIndexes, dropSecondaryIndexes, localInfileEnabled, TableLoad, tsvLine } from './mysql-load';
 
 export interface SeedDatabaseOptions extends Omit<CompanyOptions, 'firstIds' | 'productIds'> {
-  /** Called after each committed batch with the running totals. */
+  /** Called after each generated batch with the running totals (committed, or on its way in a LOAD DATA stream). */
   onBatch?: (done: SeedCounts) => void;
+  /** false: multi-row INSERTs even where LOAD DATA LOCAL is allowed (tests compare the two paths). Default true. */
+  loadData?: boolean;
 }
 
 export interface SeedCounts {
@@ -22,17 +26,57 @@ export interface SeedSummary extends SeedCounts {
   products: number;
   productsReused: number;
   firstIds: SeedIds;
-  /** Wall-clock milliseconds of each phase. */
-  ms: { catalogue: number; rows: number; stats: number; total: number };
+  /** How the rows went in: multi-row INSERTs, or LOAD DATA LOCAL INFILE streams (MySQL/MariaDB). */
+  method: 'insert' | 'load-data';
+  /** Wall-clock milliseconds of each phase; `indexes` rebuilds the secondary indexes dropped for the load (0 when none were). */
+  ms: { catalogue: number; rows: number; indexes: number; total: number };
 }
 
 const TABLES = ['customers', 'products', 'purchases', 'purchase_lines', 'feedback'] as const;
 
-const CUSTOMER_COLUMNS = ['id', 'name', 'email', 'phone', 'gender', 'birth_date', 'city', 'country', 'annual_income', 'email_opt_in', 'sms_opt_in', 'tags', 'created_at', 'updated_at', 'version'];
 const PRODUCT_COLUMNS = ['id', 'sku', 'name', 'category', 'tags', 'price_cents', 'attributes', 'version'];
-const PURCHASE_COLUMNS = ['id', 'customer_id', 'purchased_at', 'channel', 'status', 'subtotal_cents', 'discount_cents', 'total_cents', 'created_at', 'updated_at'];
-const LINE_COLUMNS = ['id', 'purchase_id', 'product_id', 'quantity', 'unit_price_cents'];
-const FEEDBACK_COLUMNS = ['id', 'customer_id', 'purchase_id', 'product_id', 'score', 'issue', 'comment', 'channel', 'created_at', 'updated_at'];
+
+/** How one generated table becomes rows: its columns and each row's values (Dates and booleans as they are). */
+interface TableRows<T> {
+  table: 'customers' | 'purchases' | 'purchase_lines' | 'feedback';
+  columns: readonly string[];
+  rows(b: SeedBatch): T[];
+  values(x: T): unknown[];
+}
+
+const table = <T>(t: TableRows<T>) => t as TableRows<unknown>;
+
+/** The four tables of a generated company, in the order their rows are inserted batch by batch. */
+const COMPANY_TABLES = [
+  table<SeedCustomer>({
+    table: 'customers',
+    columns: ['id', 'name', 'email', 'phone', 'gender', 'birth_date', 'city', 'country', 'annual_income', 'email_opt_in', 'sms_opt_in', 'tags',
+      'created_at', 'updated_at', 'version', 'purchase_count', 'total_spent_cents', 'first_purchase_at', 'last_purchase_at'],
+    rows: (b) => b.customers,
+    values: (c) => [
+      c.id, c.name, c.email, c.phone, c.gender, c.birthDate, c.city, c.country, c.annualIncome, c.emailOptIn, c.smsOptIn,
+      tagsTransformer.to(c.tags) ?? '', c.createdAt, c.createdAt, 1, c.purchaseCount, c.totalSpentCents, c.firstPurchaseAt, c.lastPurchaseAt,
+    ],
+  }),
+  table<SeedPurchase>({
+    table: 'purchases',
+    columns: ['id', 'customer_id', 'purchased_at', 'channel', 'status', 'subtotal_cents', 'discount_cents', 'total_cents', 'created_at', 'updated_at'],
+    rows: (b) => b.purchases,
+    values: (p) => [p.id, p.customerId, p.purchasedAt, p.channel, p.status, p.subtotalCents, p.discountCents, p.totalCents, p.purchasedAt, p.purchasedAt],
+  }),
+  table<SeedLine>({
+    table: 'purchase_lines',
+    columns: ['id', 'purchase_id', 'product_id', 'quantity', 'unit_price_cents'],
+    rows: (b) => b.lines,
+    values: (l) => [l.id, l.purchaseId, l.productId, l.quantity, l.unitPriceCents],
+  }),
+  table<SeedFeedback>({
+    table: 'feedback',
+    columns: ['id', 'customer_id', 'purchase_id', 'product_id', 'score', 'issue', 'comment', 'channel', 'created_at', 'updated_at'],
+    rows: (b) => b.feedback,
+    values: (f) => [f.id, f.customerId, f.purchaseId, f.productId, f.score, f.issue, f.comment, f.channel, f.createdAt, f.createdAt],
+  }),
+];
 
 /** True when none of the CRM tables holds a row. */
 export async function isDatabaseEmpty(ds: DataSource): Promise<boolean> {
@@ -41,8 +85,14 @@ export async function isDatabaseEmpty(ds: DataSource): Promise<boolean> {
 }
 
 /**
- * Loads the synthetic company with batched multi-row INSERTs (one transaction per batch), ids placed
- * after the current largest ones, then recomputes the customers' purchase statistics once.
+ * Loads the synthetic company after the current largest ids. The customers' purchase statistics come with
+ * their rows (the generator computes them), so nothing is recomputed afterwards.
+ *
+ * MySQL/MariaDB with LOAD DATA LOCAL allowed (MariaDB's default): every table is one LOAD DATA LOCAL INFILE
+ * statement streamed from memory on its own connection while the rows are generated; into an empty
+ * database, the secondary indexes that do not follow the load order are dropped first and built after.
+ * Otherwise (SQLite, PostgreSQL, MySQL 8 with local_infile off): batched multi-row INSERTs, one transaction
+ * per batch.
  */
 export async function seedDatabase(ds: DataSource, options: SeedDatabaseOptions): Promise<SeedSummary> {
   const started = performance.now();
@@ -52,20 +102,8 @@ export async function seedDatabase(ds: DataSource, options: SeedDatabaseOptions)
   const restore: string[] = [];
   try {
     const max = await maxIds(qr, TABLES);
-    if (dialect.kind === 'mysql') {
-      // Our rows are consistent by construction: skip the per-row checks for this session only. Unique
-      // checks stay on when appending, where someone else's rows could collide.
-      const [flags] = (await qr.query('SELECT @@foreign_key_checks AS fk, @@unique_checks AS uq')) as { fk: number; uq: number }[];
-      restore.push(`SET foreign_key_checks = ${Number(flags.fk)}`, `SET unique_checks = ${Number(flags.uq)}`);
-      await qr.query('SET foreign_key_checks = 0');
-      if (Object.values(max).every((m) => m === 0)) await qr.query('SET unique_checks = 0');
-    }
-    if (dialect.kind === 'postgres') {
-      // The same for PostgreSQL: foreign keys are triggers, which a session in replica mode does not fire.
-      // Only a superuser may set it; anyone else seeds with the checks on.
-      const skipped = await qr.query('SET session_replication_role = replica').then(() => true, () => false);
-      if (skipped) restore.push('SET session_replication_role = DEFAULT');
-    }
+    const empty = Object.values(max).every((m) => m === 0);
+    restore.push(...(await relaxChecks(qr, dialect, empty)));
 
     const catalogue = generateCatalogue();
     const existing = new Map<string, number>();
@@ -83,27 +121,117 @@ export async function seedDatabase(ds: DataSource, options: SeedDatabaseOptions)
 
     const firstIds: SeedIds = { customer: max.customers + 1, purchase: max.purchases + 1, line: max.purchase_lines + 1, feedback: max.feedback + 1 };
     const done: SeedCounts = { customers: 0, purchases: 0, lines: 0, feedback: 0 };
-    for (const batch of generateCompany({ ...options, firstIds, productIds })) {
-      await inTransaction(qr, () => insertBatch(qr, dialect, batch));
+    const count = (batch: SeedBatch) => {
       done.customers += batch.customers.length;
       done.purchases += batch.purchases.length;
       done.lines += batch.lines.length;
       done.feedback += batch.feedback.length;
       options.onBatch?.({ ...done });
+    };
+    const batches = generateCompany({ ...options, firstIds, productIds });
+    let method: SeedSummary['method'] = 'insert';
+    let indexesMs = 0;
+    // The streams take a pooled connection per table besides this one: a smaller pool would wait for itself.
+    const poolSize = (ds.options as { poolSize?: number }).poolSize ?? 10;
+    if (dialect.kind === 'mysql' && options.loadData !== false && poolSize > COMPANY_TABLES.length && (await localInfileEnabled(qr))) {
+      method = 'load-data';
+      indexesMs = await streamCompany(ds, qr, batches, empty, count);
+    } else {
+      for (const batch of batches) {
+        await inTransaction(qr, () => insertBatch(qr, dialect, batch));
+        count(batch);
+      }
     }
     await syncIdSequences(qr, dialect, TABLES);
-    const rowsDone = performance.now();
-    await new PurchaseService(ds).refreshCustomerStats('all', qr.manager);
     const end = performance.now();
     return {
-      ...done, products: newProducts.length, productsReused: existing.size, firstIds,
-      ms: { catalogue: catalogueMs, rows: rowsDone - started - catalogueMs, stats: end - rowsDone, total: end - started },
+      ...done, products: newProducts.length, productsReused: existing.size, firstIds, method,
+      ms: { catalogue: catalogueMs, rows: end - started - catalogueMs - indexesMs, indexes: indexesMs, total: end - started },
     };
   } finally {
     try {
       for (const s of restore) await qr.query(s);
     } finally {
       await qr.release();
+    }
+  }
+}
+
+/**
+ * Our rows are consistent by construction: skip the per-row checks for this session only (the returned
+ * statements put them back). Unique checks stay on when appending, where someone else's rows could collide.
+ */
+async function relaxChecks(qr: QueryRunner, dialect: Dialect, empty: boolean): Promise<string[]> {
+  const restore: string[] = [];
+  if (dialect.kind === 'mysql') {
+    const [flags] = (await qr.query('SELECT @@foreign_key_checks AS fk, @@unique_checks AS uq')) as { fk: number; uq: number }[];
+    restore.push(`SET foreign_key_checks = ${Number(flags.fk)}`, `SET unique_checks = ${Number(flags.uq)}`);
+    await qr.query('SET foreign_key_checks = 0');
+    if (empty) await qr.query('SET unique_checks = 0');
+  }
+  if (dialect.kind === 'postgres') {
+    // The same for PostgreSQL: foreign keys are triggers, which a session in replica mode does not fire.
+    // Only a superuser may set it; anyone else seeds with the checks on.
+    const skipped = await qr.query('SET session_replication_role = replica').then(() => true, () => false);
+    if (skipped) restore.push('SET session_replication_role = DEFAULT');
+  }
+  return restore;
+}
+
+/**
+ * The MySQL/MariaDB bulk path (see mysql-load.ts): one LOAD DATA LOCAL INFILE per table, the four running at
+ * once on their own connections, fed batch by batch from the generator. Into an empty database the secondary
+ * indexes are dropped before and each table's are built again as soon as its rows are in. Returns the
+ * milliseconds the index builds went on after the last table's rows were in.
+ */
+async function streamCompany(ds: DataSource, qr: QueryRunner, batches: Iterable<SeedBatch>, empty: boolean, count: (b: SeedBatch) => void): Promise<number> {
+  const dropped = new Map((empty ? await dropSecondaryIndexes(qr, COMPANY_TABLES.map((t) => t.table)) : []).map((d) => [d.table, d]));
+  const runners = COMPANY_TABLES.map(() => ds.createQueryRunner());
+  const restores: string[][] = [];
+  try {
+    for (const r of runners) restores.push(await relaxChecks(r, dialectOf(ds), empty));
+    const loads: TableLoad[] = [];
+    try {
+      for (const [i, t] of COMPANY_TABLES.entries()) loads.push(await TableLoad.start(runners[i], t.table, t.columns));
+      for (const batch of batches) {
+        COMPANY_TABLES.forEach((t, i) => {
+          let text = '';
+          for (const row of t.rows(batch)) text += tsvLine(t.values(row));
+          loads[i].write(text);
+        });
+        count(batch);
+        for (const load of loads) await load.drained();
+      }
+    } catch (e) {
+      // Each started statement gets the end of its data, so that it finishes and its connection can go back to the pool.
+      await Promise.all(loads.map((l) => l.abort()));
+      throw e;
+    }
+    let rowsIn = 0;
+    let loaded = 0;
+    const finished = await Promise.allSettled(loads.map(async (load, i) => {
+      await load.end();
+      if (++loaded === loads.length) rowsIn = performance.now();
+      const d = dropped.get(load.table);
+      if (!d) return;
+      await addIndexes(runners[i], d);
+      dropped.delete(load.table);
+    }));
+    const failed = finished.find((f): f is PromiseRejectedResult => f.status === 'rejected');
+    if (failed) throw failed.reason;
+    return performance.now() - rowsIn;
+  } finally {
+    try {
+      // After a failure: the indexes go back on whatever was loaded, so the schema stays the migrations' one.
+      for (const d of dropped.values()) await addIndexes(qr, d);
+    } finally {
+      await Promise.all(runners.map(async (r, i) => {
+        try {
+          for (const s of restores[i] ?? []) await r.query(s);
+        } finally {
+          await r.release();
+        }
+      }));
     }
   }
 }
@@ -120,18 +248,7 @@ async function inTransaction(qr: QueryRunner, work: () => Promise<void>): Promis
 }
 
 async function insertBatch(qr: QueryRunner, d: Dialect, b: SeedBatch): Promise<void> {
-  const v = (x: unknown) => bindable(d, x);
-  await insertRows(qr, d, 'customers', CUSTOMER_COLUMNS, b.customers.flatMap((c) => [
-    c.id, c.name, c.email, c.phone, c.gender, c.birthDate, c.city, c.country, c.annualIncome, v(c.emailOptIn), v(c.smsOptIn),
-    tagsTransformer.to(c.tags) ?? '', v(c.createdAt), v(c.createdAt), 1,
-  ]));
-  await insertRows(qr, d, 'purchases', PURCHASE_COLUMNS, b.purchases.flatMap((p) => {
-    const at = v(p.purchasedAt);
-    return [p.id, p.customerId, at, p.channel, p.status, p.subtotalCents, p.discountCents, p.totalCents, at, at];
-  }));
-  await insertRows(qr, d, 'purchase_lines', LINE_COLUMNS, b.lines.flatMap((l) => [l.id, l.purchaseId, l.productId, l.quantity, l.unitPriceCents]));
-  await insertRows(qr, d, 'feedback', FEEDBACK_COLUMNS, b.feedback.flatMap((f) => {
-    const at = v(f.createdAt);
-    return [f.id, f.customerId, f.purchaseId, f.productId, f.score, f.issue, f.comment, f.channel, at, at];
-  }));
+  for (const t of COMPANY_TABLES) {
+    await insertRows(qr, d, t.table, t.columns, t.rows(b).flatMap((x) => t.values(x).map((v) => bindable(d, v))));
+  }
 }
