@@ -102,7 +102,8 @@ async function open(page: Page, origin: string, hash: string, label = hash): Pro
   const view = hash.split(/[/?]/)[0];
   await page.waitForSelector(`main[data-view="${view}"][data-state="ready"], main[data-state="error"]`, { timeout: 30_000 });
   const error = await page.$eval('main', (m) => (m.getAttribute('data-state') === 'error' ? m.textContent : null));
-  if (error) throw new Error(`view ${hash}: ${error}`);
+  // The server's last log lines (errors with their stack) make a CI failure readable.
+  if (error) throw new Error(`view ${hash}: ${error}\nserver log:\n${dev.stderr.slice(-6000)}`);
   timings[label] = Date.now() - started;
   await page.screenshot({ path: join(out, `${label.replace(/[^a-z0-9-]+/gi, '_')}.png`), fullPage: true });
 }
