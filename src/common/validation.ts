@@ -102,6 +102,8 @@ function flatten(errors: ValidationError[], prefix = ''): string[] {
 }
 
 const VALID_ARGS_KEPT = 10_000;
+/** Only small argument values are remembered (page sizes, filters): at most 10,000 x 512 characters a type. */
+const VALID_KEY_MAX_CHARS = 512;
 const validArgs = new Map<unknown, Set<string>>();
 
 /**
@@ -111,7 +113,7 @@ const validArgs = new Map<unknown, Set<string>>();
 export function isKnownValid(value: unknown, type: unknown): boolean {
   if (value === null || typeof value !== 'object') return false;
   const key = jsonKey(value);
-  return key !== null && validArgs.get(type)?.has(key) === true;
+  return key !== null && key.length <= VALID_KEY_MAX_CHARS && validArgs.get(type)?.has(key) === true;
 }
 
 /**
@@ -134,7 +136,7 @@ export async function validateArgs(value: unknown, type: unknown): Promise<void>
   } catch (errors) {
     throw new ArgumentValidationError(errors as ValidationError[]);
   }
-  if (key === null) return;
+  if (key === null || key.length > VALID_KEY_MAX_CHARS) return;
   if (!seen) validArgs.set(type, (seen = new Set()));
   if (seen.size >= VALID_ARGS_KEPT) seen.clear();
   seen.add(key);
