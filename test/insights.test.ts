@@ -22,7 +22,7 @@ const suite = available || process.env.CI ? describe : describe.skip;
 
 const DEMO_CUSTOMERS = 300;
 
-interface Server { child: ChildProcess; port: number; stderr: string }
+interface Server { child: ChildProcess; port: number; stderr: string; /** The last of its JSON log (stdout). */ log: string }
 
 async function startServer(env: Record<string, string>, ready: RegExp): Promise<Server> {
   const port = 20000 + Math.floor(Math.random() * 12000); // below the ephemeral range (32768-)
@@ -31,8 +31,8 @@ async function startServer(env: Record<string, string>, ready: RegExp): Promise<
     env: { ...process.env, PORT: String(port), LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const server: Server = { child, port, stderr: '' };
-  child.stdout!.resume();
+  const server: Server = { child, port, stderr: '', log: '' };
+  child.stdout!.on('data', (d: Buffer) => (server.log = (server.log + d.toString()).slice(-20_000)));
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start: ${server.stderr}`)), 90_000);
     child.stderr!.on('data', (d: Buffer) => {
@@ -103,7 +103,7 @@ async function open(page: Page, origin: string, hash: string, label = hash): Pro
   await page.waitForSelector(`main[data-view="${view}"][data-state="ready"], main[data-state="error"]`, { timeout: 30_000 });
   const error = await page.$eval('main', (m) => (m.getAttribute('data-state') === 'error' ? m.textContent : null));
   // The server's last log lines (errors with their stack) make a CI failure readable.
-  if (error) throw new Error(`view ${hash}: ${error}\nserver log:\n${dev.stderr.slice(-6000)}`);
+  if (error) throw new Error(`view ${hash}: ${error}\nserver log:\n${dev.log.slice(-6000)}`);
   timings[label] = Date.now() - started;
   await page.screenshot({ path: join(out, `${label.replace(/[^a-z0-9-]+/gi, '_')}.png`), fullPage: true });
 }
@@ -408,7 +408,8 @@ suite('insights page in Chromium', () => {
       pg.on('response', (r) => r.status() === 503 && unavailable.push(r.headers()['retry-after'] ?? ''));
       await pg.goto(`${origin503}/insights#/lifetime`);
       await pg.waitForSelector('main[data-view="lifetime"][data-state="ready"], main[data-state="error"]', { timeout: 60_000 });
-      expect(await pg.$eval('main', (m) => [m.getAttribute('data-state'), m.getAttribute('data-state') === 'error' ? m.textContent : ''])).toEqual(['ready', '']);
+      const state = await pg.$eval('main', (m) => [m.getAttribute('data-state'), m.getAttribute('data-state') === 'error' ? m.textContent : '']);
+      expect([...state, state[0] === 'ready' ? '' : fresh.log.slice(-6000)]).toEqual(['ready', '', '']);
       expect(unavailable.length).toBeGreaterThan(0);
       expect(unavailable.every((v) => Number(v) > 0)).toBe(true);
       // Chromium logs each 503 as a failed resource; the page itself logged nothing.

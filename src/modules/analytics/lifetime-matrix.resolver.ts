@@ -23,7 +23,9 @@ export class LifetimeMatrixResolver {
     if (!fitted) return [];
     return Array.from({ length: maxFrequency + 1 }, (_, x) =>
       Array.from({ length: recencySteps + 1 }, (_, i) => {
-        const p = probabilityAlive(fitted, { frequency: x, recency: x === 0 ? 0 : (T * i) / recencySteps, T });
+        // The last column is T itself: T x n / n can land one ulp above T, which the models rightly refuse.
+        const recency = x === 0 ? 0 : i === recencySteps ? T : Math.min(T, (T * i) / recencySteps);
+        const p = probabilityAlive(fitted, { frequency: x, recency, T });
         return Math.round(p * 1000) / 1000;
       }));
   }
