@@ -383,7 +383,9 @@ async function runSize(size: string, o: Options, mach: Machine): Promise<SizeRes
     const url = pgUrl(database);
     try {
       const pgKey = await createApiKey(url, `bench ${size} ${startedAt}`);
-      const cgPg = await startCareGraph(`caregraph-postgres-${size}`, url, pgKey?.key ?? null);
+      // The plain query and the lookup use no model: without MODEL_REFRESH=inline the new process would fit every
+      // default model on this copy at start-up (its first), on the same two cores, while it is being measured.
+      const cgPg = await startCareGraph(`caregraph-postgres-${size}`, url, pgKey?.key ?? null, false, { MODEL_REFRESH: 'inline' });
       try {
         if (q.plain.text) {
           const s = await graphql(cgPg.url, q.plain.text, undefined, cgPg.headers);

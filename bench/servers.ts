@@ -104,7 +104,7 @@ export async function startServer(o: StartOptions): Promise<ServerProcess> {
  * limit (the load generator is one key doing the work of many clients). `sqlStats` adds CareGraph's own
  * per-request SQL figures (AsyncLocalStorage, ~10% CPU): on for the counted instance, off under load.
  */
-export function startCareGraph(name: string, databaseUrl: string, apiKey: string | null, sqlStats = false): Promise<ServerProcess> {
+export function startCareGraph(name: string, databaseUrl: string, apiKey: string | null, sqlStats = false, env: Record<string, string> = {}): Promise<ServerProcess> {
   return startServer({
     name,
     command: process.execPath,
@@ -118,6 +118,7 @@ export function startCareGraph(name: string, databaseUrl: string, apiKey: string
       INTROSPECTION: 'true',
       PLAYGROUND: 'off',
       RATE_LIMIT_PER_MINUTE: '0',
+      ...env,
     },
     ready: { path: '/readyz' },
     readyTimeoutMs: 300_000,
