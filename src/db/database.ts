@@ -3,7 +3,7 @@ import type { DataSource } from 'typeorm';
 import { createDataSource } from '../../ormconfig';
 import type { Logger } from 'pino';
 import type { DatabaseConfig } from '../config';
-import { boundPoolWaits } from './pool-guard';
+import { boundPoolWaits, limitStatementsOnServer } from './pool-guard';
 import { ReplicaRouter, registerReplicaRouter } from './replicas';
 
 /** mysql:// may point at MySQL or MariaDB; asks the server which, once, before TypeORM starts. */
@@ -27,9 +27,11 @@ export async function openDatabase(
   db: DatabaseConfig,
   options: { statementTimeoutMs?: number; poolSize?: number; poolWaitMs?: number; replicaMaxLagSeconds?: number; log?: Pick<Logger, 'warn' | 'info'> } = {},
 ): Promise<DataSource> {
-  const ds = await createDataSource(await resolveFlavor(db), options).initialize();
+  const resolved = await resolveFlavor(db);
+  const ds = await createDataSource(resolved, options).initialize();
   boundPoolWaits(ds, options.poolWaitMs ?? DEFAULT_POOL_WAIT_MS);
   await ds.runMigrations({ transaction: 'each' });
+  if (resolved.kind === 'mysql' && options.statementTimeoutMs) limitStatementsOnServer(ds, resolved.flavor ?? 'mysql', options.statementTimeoutMs);
   if (db.kind === 'mysql') await assertUtf8mb4(ds);
   if (db.kind === 'postgres') await assertUtf8Server(ds);
   if (db.kind === 'mysql' && db.replicas?.length) {
