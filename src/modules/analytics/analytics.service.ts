@@ -169,6 +169,11 @@ export class AnalyticsService {
     const marks = `${version.customers}|${version.purchases}|${version.feedback ?? ''}`;
     const now = Date.now();
     const hit = this.aggregates.get(key);
+    if (hit) {
+      // Least recently used leave first: keys a client invents (category names) cannot flush the dashboard's.
+      this.aggregates.delete(key);
+      this.aggregates.set(key, hit);
+    }
     if (hit && (hit.marks === marks && hit.until > now || !hit.done || hit.refreshing)) return hit.value as Promise<T>;
     if (hit) {
       hit.refreshing = true;
@@ -178,7 +183,7 @@ export class AnalyticsService {
       );
       return hit.value as Promise<T>;
     }
-    if (this.aggregates.size >= 256) this.aggregates.clear();
+    if (this.aggregates.size >= 256) this.aggregates.delete(this.aggregates.keys().next().value!);
     const entry: AggregateEntry = { marks, until: now + AGGREGATE_TTL_MS, value: compute(), done: false, refreshing: false };
     entry.value.then(() => (entry.done = true), () => this.aggregates.get(key) === entry && this.aggregates.delete(key));
     this.aggregates.set(key, entry);
