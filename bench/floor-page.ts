@@ -27,7 +27,7 @@ const LIFETIME_KEY = 'lifetime:PARETO_NBD:live';
 const SEGMENTS_KEY = 'segments:4:age,annualIncome,purchaseFrequency:42:10';
 const CO_PURCHASE_KEY = 'rules:PRODUCT:0.001:0.05:1:2:live';
 const CO_PURCHASE_OPTIONS = { minSupport: 0.001, minConfidence: 0.05, minLift: 1, maxLength: 2 };
-const RECOMMENDER_KEY = 'recommender:EASE:live';
+const RECOMMENDER_KEY = 'recommender:v2:EASE:live';
 const CUSTOMER_WINDOW = 10_000;
 const PURCHASE_WINDOW = 50_000;
 

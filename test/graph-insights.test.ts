@@ -73,6 +73,8 @@ test('products: boughtWith, similar, demand and likelyBuyers', async () => {
   expect(p.similar[0].similarity).toBeGreaterThan(0.9); // every Groceries product: same category, price and no tags
   expect(p.demand.forecast).toHaveLength(2);
   expect(p.likelyBuyers).toHaveLength(5);
+  const scores = p.likelyBuyers.map((b: { score: number }) => b.score);
+  expect([...scores].sort((a: number, b: number) => b - a)).toEqual(scores);
   const buyers = p.likelyBuyers.map((b: { customer: { id: string } }) => Number(Buffer.from(b.customer.id, 'base64').toString().split(':')[1]));
   const owners = await t.ds.query(`SELECT COUNT(*) AS n FROM purchases p JOIN purchase_lines l ON l.purchase_id = p.id WHERE l.product_id = ? AND p.customer_id IN (${buyers.join(',')})`,
     [Number(Buffer.from(id, 'base64').toString().split(':')[1])]);

@@ -40,8 +40,6 @@ export interface SpendPoint {
  * The SQL that feeds the analytics: every query is one statement for a whole page (IN (...)) or for the
  * whole population (GROUP BY), never one per customer.
  */
-/** Customer-product pairs read at most for likelyBuyers of a page of products. */
-const BUYERS_READ_MAX = 300_000;
 
 export class AnalyticsData {
   readonly dialect: Dialect;
@@ -268,8 +266,8 @@ export class AnalyticsData {
    * The distinct products each customer bought in COMPLETED purchases up to asOf (group: customer, items:
    * product ids): the rows the collaborative recommender is fitted on. In windows of customers.
    */
-  async customerProducts(asOf: Date): Promise<GroupedItems> {
-    const out = new GroupedItemsBuilder();
+  async customerProducts(asOf: Date): Promise<GroupedItems & { groupIds: Float64Array }> {
+    const out = new GroupedItemsBuilder({ keepGroupIds: true });
     await this.forEachWindow('customers', CUSTOMER_WINDOW, async (from, to) => {
       const rows: Record<string, unknown>[] = await this.ds.query(
         `SELECT DISTINCT p.customer_id AS cid, l.product_id AS pid FROM purchases p JOIN purchase_lines l ON l.purchase_id = p.id ` +
@@ -278,7 +276,7 @@ export class AnalyticsData {
       );
       for (const r of rows) out.add(Number(r.cid), Number(r.pid));
     });
-    return out.build();
+    return out.build() as GroupedItems & { groupIds: Float64Array };
   }
 
   /** Every line of COMPLETED purchases up to asOf with its purchase's customer and time (offline evaluation). */
@@ -338,19 +336,5 @@ export class AnalyticsData {
       step > 1 ? [Math.floor(step)] : [],
     );
     return Float64Array.from(rows, (r) => Number(r.t));
-  }
-
-  /**
-   * Who bought each of these products (completed purchases), once per customer and product; at most
-   * BUYERS_READ_MAX pairs, the most recent customers first, so that popular products cannot make it unbounded.
-   */
-  async buyersOf(productIds: readonly number[]): Promise<{ productId: number; customerId: number }[]> {
-    const w = inList('l.product_id', productIds);
-    const rows: Record<string, unknown>[] = await this.ds.query(
-      `SELECT DISTINCT l.product_id AS pid, p.customer_id AS cid FROM purchase_lines l JOIN purchases p ON p.id = l.purchase_id WHERE ${w.sql} AND ${this.completed()} ` +
-        `ORDER BY p.customer_id DESC LIMIT ${BUYERS_READ_MAX}`,
-      w.params,
-    );
-    return rows.map((r) => ({ productId: Number(r.pid), customerId: Number(r.cid) }));
   }
 }

@@ -43,6 +43,11 @@ const DEFAULT_RULES_KEY = `rules:${RuleItemLevel.PRODUCT}:${DEFAULT_RULE_ARGS.mi
 
 /** The collaborative model the default recommendations serve (chosen by the offline evaluation, docs/analytics.md). */
 export const DEFAULT_COLLABORATIVE: CollaborativeStrategy = 'EASE';
+/**
+ * Where a recommender is stored. "v2": the shared model also holds every product's likely buyers; a model
+ * stored by an earlier version (key without it) is not read, so the first start after an upgrade fits anew.
+ */
+const recommenderKey = (strategy: CollaborativeStrategy) => `recommender:v2:${strategy}:live`;
 
 export interface Catalogue {
   space: ProductSpace;
@@ -500,11 +505,14 @@ export class AnalyticsService {
    * beyond EASE_MAX_ITEMS products), another strategy as a per-process variant charged to `caller`.
    */
   recommender(version: DataVersion, strategy: CollaborativeStrategy = DEFAULT_COLLABORATIVE, caller?: number) {
-    return this.store.get<RecommenderFit>(`recommender:${strategy}:live`, 'recommender', version, { live: true, variant: strategy !== DEFAULT_COLLABORATIVE, caller }, async () => {
+    const shared = strategy === DEFAULT_COLLABORATIVE;
+    return this.store.get<RecommenderFit>(recommenderKey(strategy), 'recommender', version, { live: true, variant: !shared, caller }, async () => {
       const at = new Date();
-      const { items, starts, names } = await this.data.customerProducts(at);
-      const job = { items, starts, productIds: Float64Array.from(names as number[]), options: { strategy } };
-      return { value: await this.fits.run('recommender', job, [job.items.buffer, job.starts.buffer, job.productIds.buffer] as ArrayBuffer[], strategy === DEFAULT_COLLABORATIVE ? 'shared' : 'request'), asOf: at };
+      const { items, starts, names, groupIds } = await this.data.customerProducts(at);
+      // The shared model also ranks each product's likely buyers (Product.likelyBuyers); a variant has no use for them.
+      const job = { items, starts, productIds: Float64Array.from(names as number[]), customerIds: shared ? groupIds : undefined, options: { strategy } };
+      const transfer = [job.items.buffer, job.starts.buffer, job.productIds.buffer, ...(job.customerIds ? [job.customerIds.buffer] : [])] as ArrayBuffer[];
+      return { value: await this.fits.run('recommender', job, transfer, shared ? 'shared' : 'request'), asOf: at };
     });
   }
 

@@ -9,6 +9,7 @@ import { segmentCustomers, type SegmentationResult } from './segments/segments';
 import { fitValueTiers, type ValueTierModel } from './value/value';
 import { encodeCollaborative, fitCollaborative, type CollaborativeOptions, type EncodedCollaborativeModel } from './recommendations/collaborative';
 import { evaluateRecommenders, type EvaluationOptions, type RecommenderEvaluation } from './recommendations/evaluate';
+import { encodeLikelyBuyers, likelyBuyers, type EncodedLikelyBuyers } from './recommendations/likely-buyers';
 import type { PurchaseBasket } from './recommendations/offline-evaluation';
 import type { ProductFeatures } from './recommendations/recommend';
 
@@ -233,17 +234,31 @@ export interface RecommenderJob {
   starts: Int32Array;
   /** Product id of each item index. */
   productIds: Float64Array;
+  /** Customer id of each row: given, the fit also ranks every product's likely buyers. */
+  customerIds?: Float64Array;
   options: CollaborativeOptions;
 }
+
+/** Customers kept per product for Product.likelyBuyers (its largest `first`). */
+export const LIKELY_BUYERS_KEPT = 100;
+/** Sources (products whose buyers may want a product) considered per product for likelyBuyers. */
+export const LIKELY_BUYER_SOURCES = 20;
 
 export interface RecommenderFit {
   model: EncodedCollaborativeModel;
   productIds: number[];
+  /** Each product's likely buyers (item indices as in productIds), when the job had customer ids. */
+  likelyBuyers?: EncodedLikelyBuyers;
 }
 
 export function fitRecommender(job: RecommenderJob): RecommenderFit {
-  const model = fitCollaborative({ items: job.items, starts: job.starts, itemCount: job.productIds.length }, job.options);
-  return { model: encodeCollaborative(model), productIds: Array.from(job.productIds) };
+  const rows = { items: job.items, starts: job.starts, itemCount: job.productIds.length };
+  const model = fitCollaborative(rows, job.options);
+  const fit: RecommenderFit = { model: encodeCollaborative(model), productIds: Array.from(job.productIds) };
+  if (job.customerIds) {
+    fit.likelyBuyers = encodeLikelyBuyers(likelyBuyers(model, { ...rows, groupIds: job.customerIds }, { first: LIKELY_BUYERS_KEPT, sources: LIKELY_BUYER_SOURCES }));
+  }
+  return fit;
 }
 
 export interface EvaluationJob {

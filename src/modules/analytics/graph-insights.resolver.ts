@@ -64,8 +64,7 @@ export class ProductInsightsResolver {
   async likelyBuyers(@Root() p: Product, @Arg('first', () => Int, { defaultValue: 10 }) first: number, @Ctx() ctx: Context) {
     limited('first', first, 100);
     const version = await ctx.loaders.analytics.version();
-    const g = ctx.services.graphInsights;
-    const scored = await ctx.loaders.analytics.memo(`likelyBuyers:${first}`, () => g.likelyBuyersLoader(version, first)).load(p.id);
+    const scored = await ctx.services.graphInsights.likelyBuyers(version, p.id, first);
     const [customers, catalogue] = await Promise.all([Promise.all(scored.map((s) => ctx.loaders.customer.load(s.customerId))), ctx.services.analytics.productCatalogue(version)]);
     return scored.flatMap((s, i) => {
       const customer = customers[i];

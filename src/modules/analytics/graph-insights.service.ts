@@ -1,4 +1,3 @@
-import DataLoader from 'dataloader';
 import { toGlobalId } from '../../common/global-id';
 import { fromCents } from '../../common/money';
 import type { Customer } from '../customer/customer.entity';
@@ -9,15 +8,14 @@ import { forecastSeries, monthlySeries } from './forecast/forecast';
 import { CrossSellSource, type BasketComparison, type CrossSellItem, type ProductAssociation, type ProductDemand, type SimilarProduct } from './graph-insights.types';
 import type { DataVersion } from './model-store';
 import { productSimilarity } from './recommendations/recommend';
-import type { ProductModel } from './recommendations/hybrid';
+import { decodeLikelyBuyers, type LikelyBuyersTable } from './recommendations/likely-buyers';
+import type { RecommenderFit } from './fits';
 import { RuleIndex, type StoredRule } from './rules/rule-index';
 
 /** Baskets read to place a total among all baskets: beyond this many purchases, every k-th id. */
 const TOTALS_SAMPLE = 200_000;
 /** Content neighbours kept per product (the largest `similar(limit)`). */
 const SIMILAR_KEPT = 50;
-/** Sources (products whose buyers may want a product) considered per product for likelyBuyers. */
-const BUYER_SOURCES = 20;
 
 type Rule = StoredRule & { leverage: number; conviction: number | null; count: number };
 
@@ -28,7 +26,7 @@ type Rule = StoredRule & { leverage: number; conviction: number | null; count: n
 export class GraphInsights {
   private readonly indexes = new WeakMap<object, RuleIndex<Rule>>();
   private readonly similarKept = new WeakMap<Catalogue, Map<number, SimilarProduct[]>>();
-  private readonly reverse = new WeakMap<ProductModel, Map<number, { productId: number; weight: number }[]>>();
+  private readonly buyerTables = new WeakMap<RecommenderFit, LikelyBuyersTable>();
 
   constructor(private readonly a: AnalyticsService) {}
 
@@ -160,60 +158,21 @@ export class GraphInsights {
   }
 
   /**
-   * Customers most likely to buy each product next, for a page of products in one read: a customer's score
-   * is the sum of the recommender's weights from the products they bought to this one (its strongest
-   * BUYER_SOURCES sources); customers who already bought it are left out.
+   * Customers most likely to buy a product next, best first: ranked by the recommender fit for every product
+   * (recommendations/likely-buyers.ts), so a page of products reads no purchase line; customers who had
+   * bought it when the model was fitted are left out.
    */
-  likelyBuyersLoader(version: DataVersion, first: number): DataLoader<number, { customerId: number; score: number; because: number }[]> {
-    return new DataLoader(async (productIds: readonly number[]) => {
-      const fit = await this.a.recommender(version);
-      const pm = this.a.productModelOf(fit.value);
-      const sourcesOf = productIds.map((p) => this.sources(pm, p));
-      const all = [...new Set(sourcesOf.flatMap((s) => s.map((x) => x.productId)).concat(productIds))];
-      const bought = all.length ? await this.a.data.buyersOf(all) : [];
-      const byProduct = new Map<number, Set<number>>();
-      for (const b of bought) {
-        const set = byProduct.get(b.productId) ?? new Set<number>();
-        set.add(b.customerId);
-        byProduct.set(b.productId, set);
-      }
-      return productIds.map((p, i) => {
-        const owners = byProduct.get(p) ?? new Set<number>();
-        const scores = new Map<number, { score: number; because: number; best: number }>();
-        for (const { productId: source, weight } of sourcesOf[i]) {
-          for (const c of byProduct.get(source) ?? []) {
-            if (owners.has(c)) continue;
-            const s = scores.get(c) ?? { score: 0, because: source, best: 0 };
-            s.score += weight;
-            if (weight > s.best) Object.assign(s, { best: weight, because: source });
-            scores.set(c, s);
-          }
-        }
-        return [...scores].map(([customerId, s]) => ({ customerId, score: s.score, because: s.because }))
-          .sort((x, y) => y.score - x.score || x.customerId - y.customerId).slice(0, first);
-      });
-    });
-  }
-
-  /** Products whose neighbour lists hold this product, strongest weight first (a reverse index per model). */
-  private sources(pm: ProductModel, productId: number): { productId: number; weight: number }[] {
-    const target = pm.indexOf.get(productId);
-    if (target === undefined) return [];
-    let reverse = this.reverse.get(pm);
-    if (!reverse) {
-      reverse = new Map();
-      const m = pm.model;
-      for (let i = 0; i < m.itemCount; i++) {
-        for (let k = m.neighbourStart[i]; k < m.neighbourStart[i + 1]; k++) {
-          if (!(m.weights[k] > 0)) continue;
-          const list = reverse.get(m.neighbours[k]) ?? [];
-          list.push({ productId: Number(pm.productIds[i]), weight: m.weights[k] });
-          reverse.set(m.neighbours[k], list);
-        }
-      }
-      for (const list of reverse.values()) list.sort((x, y) => y.weight - x.weight);
-      this.reverse.set(pm, reverse);
+  async likelyBuyers(version: DataVersion, productId: number, first: number): Promise<{ customerId: number; score: number; because: number }[]> {
+    const fit = await this.a.recommender(version);
+    const pm = this.a.productModelOf(fit.value);
+    const item = pm.indexOf.get(productId);
+    if (item === undefined || !fit.value.likelyBuyers) return [];
+    let table = this.buyerTables.get(fit.value);
+    if (!table) this.buyerTables.set(fit.value, (table = decodeLikelyBuyers(fit.value.likelyBuyers, pm.model.itemCount)));
+    const out: { customerId: number; score: number; because: number }[] = [];
+    for (let e = table.starts[item]; e < table.starts[item + 1] && out.length < first; e++) {
+      out.push({ customerId: table.customerIds[e], score: table.scores[e], because: Number(pm.productIds[table.because[e]]) });
     }
-    return (reverse.get(target) ?? []).slice(0, BUYER_SOURCES);
+    return out;
   }
 }

@@ -25,6 +25,15 @@ describe('GroupedItemsBuilder', () => {
     expect(names[items[starts[2999] + 2]]).toBe((2999 + 2) % 50);
   });
 
+  test('keeps the id of each group when asked', () => {
+    const b = new GroupedItemsBuilder({ keepGroupIds: true });
+    for (let g = 0; g < 600; g++) b.add(1_000_000 + g * 3, g % 7);
+    const { groupIds, starts } = b.build();
+    expect(groupIds!.length).toBe(starts.length - 1);
+    expect([groupIds![0], groupIds![599]]).toEqual([1_000_000, 1_000_000 + 599 * 3]);
+    expect(new GroupedItemsBuilder().build().groupIds).toBeUndefined();
+  });
+
   test('no rows: no groups, starts [0]', () => {
     const { items, starts, names } = new GroupedItemsBuilder().build();
     expect([items.length, [...starts], names]).toEqual([0, [0], []]);

@@ -9,6 +9,8 @@ export interface GroupedItems {
   items: Int32Array;
   starts: Int32Array;
   names: (string | number)[];
+  /** The group (customer or purchase id) of each group, when the builder was asked to keep them. */
+  groupIds?: Float64Array;
 }
 
 export class GroupedItemsBuilder {
@@ -19,11 +21,20 @@ export class GroupedItemsBuilder {
   private current: number | null = null;
   private readonly index = new Map<string | number, number>();
   private readonly names: (string | number)[] = [];
+  private groupIds: Float64Array<ArrayBuffer> | null;
+
+  constructor(opts: { keepGroupIds?: boolean } = {}) {
+    this.groupIds = opts.keepGroupIds ? new Float64Array(256) : null;
+  }
 
   /** Adds one row; rows of one group must come together (ordered by group). */
   add(group: number, item: string | number): void {
     if (group !== this.current) {
       if (this.groups === this.starts.length) this.starts = grow(this.starts);
+      if (this.groupIds) {
+        if (this.groups === this.groupIds.length) this.groupIds = grow(this.groupIds);
+        this.groupIds[this.groups] = group;
+      }
       this.starts[this.groups++] = this.rows;
       this.current = group;
     }
@@ -41,12 +52,14 @@ export class GroupedItemsBuilder {
     const starts = new Int32Array(this.groups + 1);
     starts.set(this.starts.subarray(0, this.groups));
     starts[this.groups] = this.rows;
-    return { items: this.items.slice(0, this.rows), starts, names: this.names };
+    const out: GroupedItems = { items: this.items.slice(0, this.rows), starts, names: this.names };
+    if (this.groupIds) out.groupIds = this.groupIds.slice(0, this.groups);
+    return out;
   }
 }
 
-function grow(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
-  const b = new Int32Array(a.length * 2);
+function grow<A extends Int32Array<ArrayBuffer> | Float64Array<ArrayBuffer>>(a: A): A {
+  const b = new (a.constructor as { new (n: number): A })(a.length * 2);
   b.set(a);
   return b;
 }

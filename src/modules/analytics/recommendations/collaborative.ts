@@ -315,8 +315,11 @@ export interface EncodedCollaborativeModel {
   weights: string;
 }
 
-const toBase64 = (a: Int32Array | Float32Array) => deflateRawSync(Buffer.from(a.buffer, a.byteOffset, a.byteLength)).toString('base64');
-function fromBase64<T extends Int32Array | Float32Array>(text: string, Type: { new (b: ArrayBuffer): T; BYTES_PER_ELEMENT: number }): T {
+type Packable = Int32Array | Float32Array | Float64Array;
+
+/** A typed array as deflated base64 (how stored models keep their arrays in JSON). */
+export const toBase64 = (a: Packable) => deflateRawSync(Buffer.from(a.buffer, a.byteOffset, a.byteLength)).toString('base64');
+export function fromBase64<T extends Packable>(text: string, Type: { new (b: ArrayBuffer): T; BYTES_PER_ELEMENT: number }): T {
   const bytes = inflateRawSync(Buffer.from(text, 'base64'));
   const copy = new ArrayBuffer(bytes.length);
   new Uint8Array(copy).set(bytes);
