@@ -179,7 +179,9 @@ export class AnalyticsService {
       this.aggregates.delete(key);
       this.aggregates.set(key, hit);
     }
-    if (hit && (hit.marks === marks && hit.until > now || !hit.done || hit.refreshing)) return hit.value as Promise<T>;
+    // A first computation still running is waited for within the first-fit bound, like a first fit.
+    if (hit && !hit.done) return this.firstAggregate(key, hit.value as Promise<T>);
+    if (hit && (hit.marks === marks && hit.until > now || hit.refreshing)) return hit.value as Promise<T>;
     if (hit) {
       hit.refreshing = true;
       outsideRequest(compute).then(
@@ -192,7 +194,12 @@ export class AnalyticsService {
     const entry: AggregateEntry = { marks, until: now + AGGREGATE_TTL_MS, value: compute(), done: false, refreshing: false };
     entry.value.then(() => (entry.done = true), () => this.aggregates.get(key) === entry && this.aggregates.delete(key));
     this.aggregates.set(key, entry);
-    return entry.value as Promise<T>;
+    return this.firstAggregate(key, entry.value as Promise<T>);
+  }
+
+  /** A key never computed: at most firstFitWaitMs, then SERVICE_UNAVAILABLE while the computation goes on for the next request. */
+  private firstAggregate<T>(key: string, value: Promise<T>): Promise<T> {
+    return this.store.firstWait(value, `dashboard:${key.split(':')[0]}`, `the ${key.split(':')[0]} figures are being computed for the first time; retry in a few seconds`);
   }
 
   static statsFromCustomer(c: Customer): CustomerStats {
@@ -393,7 +400,8 @@ export class AnalyticsService {
       table.catch(() => this.churnCache?.table === table && (this.churnCache = null));
       this.churnCache = { model: life.value, table };
     }
-    return this.churnCache.table;
+    // A table never scored (a lifetime model loaded from the store) may queue behind other fits on the worker.
+    return this.store.firstWait(this.churnCache.table, 'churn', 'churn risks are being scored for the first time; retry in a few seconds');
   }
 
   private churnCache: { model: LifetimeFit; table: Promise<ChurnLookup> } | null = null;
@@ -415,7 +423,10 @@ export class AnalyticsService {
     // (identical to mining them anew), so the dashboard's usual thresholds cost no fit of their own, even after a restart.
     if (level === RuleItemLevel.PRODUCT && asOf == null && minSupport === d.minSupport && maxLength === d.maxLength && minConfidence >= d.minConfidence && minLift >= d.minLift
       && (minConfidence !== d.minConfidence || minLift !== d.minLift)) {
-      const base = await this.rules(version, { ...d, level, asOf: null }).catch((e) => (e instanceof AppError ? null : Promise.reject(e)));
+      // A refusal of the shared set (its mining limits) leaves this stricter one to be mined as a variant; a shared
+      // set still being fitted for the first time does not: that fit goes on and this request gets its 503.
+      const base = await this.rules(version, { ...d, level, asOf: null })
+        .catch((e) => (e instanceof AppError && e.code !== ErrorCode.SERVICE_UNAVAILABLE ? null : Promise.reject(e)));
       if (base) return this.filteredRules(base, minConfidence, minLift);
     }
     if (!(minSupport > 0 && minSupport <= 1)) throw badInput('minSupport must be in (0, 1]');

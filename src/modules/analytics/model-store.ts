@@ -223,9 +223,11 @@ export class ModelStore {
 
   /**
    * Background refresh: a stale model (in memory or stored) answers now while one fit (single-flight, with
-   * the cross-instance lease) replaces it; a model never fitted is waited for at most firstFitWaitMs.
+   * the cross-instance lease) replaces it; a model never fitted is waited for at most firstFitWaitMs, counted
+   * from here: the read of the stored model, a fit queued behind others on the fit worker or waiting for
+   * another instance's lease all fall within it.
    */
-  private async getInBackground<T>(
+  private getInBackground<T>(
     key: string, kind: string, version: DataVersion, opts: { live: boolean }, fit: () => Promise<{ value: T; asOf: Date }>, now: number,
     stale: StoredModel<T> | undefined,
   ): Promise<StoredModel<T>> {
@@ -237,27 +239,35 @@ export class ModelStore {
       }
       return pending;
     };
-    let last = stale ?? (await this.storedAnyAge<T>(key));
-    if (last) {
-      if (!stale) this.remember(key, last, JSON.stringify(last.value).length);
+    const answerWith = (last: StoredModel<T>) => {
       if (!this.fresh(last, version, opts.live, now)) refit().catch((err) => this.onBackgroundError?.(kind, err));
       return last;
-    }
-    const first = refit();
+    };
+    if (stale) return Promise.resolve(answerWith(stale));
+    const answer = this.storedAnyAge<T>(key).then((last) => {
+      if (!last) return refit();
+      this.remember(key, last, JSON.stringify(last.value).length);
+      return answerWith(last);
+    });
+    return this.firstWait(answer, kind, `the ${kind} model is being fitted for the first time; retry in a few seconds`);
+  }
+
+  /**
+   * MODEL_REFRESH=background: a request waits for what was never computed (a first fit, a dashboard figure)
+   * at most firstFitWaitMs, then gets SERVICE_UNAVAILABLE (Retry-After, details.firstFit) while the work goes
+   * on for the requests after it. Inline: the work itself.
+   */
+  firstWait<T>(work: Promise<T>, kind: string, message: string): Promise<T> {
+    if (this.limits.modelRefresh !== 'background') return work;
     const waitMs = this.limits.firstFitWaitMs ?? DEFAULT_ANALYTIC_LIMITS.firstFitWaitMs;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
-        first.catch((err) => this.onBackgroundError?.(kind, err));
-        reject(new AppError(ErrorCode.SERVICE_UNAVAILABLE, `the ${kind} model is being fitted for the first time; retry in a few seconds`, { retryAfterSeconds: 5, firstFit: true }));
+        work.catch((err) => this.onBackgroundError?.(kind, err));
+        reject(new AppError(ErrorCode.SERVICE_UNAVAILABLE, message, { retryAfterSeconds: 5, firstFit: true }));
       }, waitMs);
     });
-    try {
-      last = await Promise.race([first, timeout]);
-      return last;
-    } finally {
-      clearTimeout(timer);
-    }
+    return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
   }
 
   /** The stored model under `key` however old, or null. */
