@@ -6,6 +6,13 @@ import { makeCustomer, makeProduct, makePurchase } from './support/factories';
 /** Analytic fields of Purchase and Product (issue #17) on the arules Groceries baskets and hand-made data. */
 let t: TestApp;
 const productId = new Map<string, string>();
+/** The UTC month n months before now, as YYYY-MM. */
+const monthsBack = (n: number) => {
+  const d = new Date();
+  d.setUTCDate(1);
+  d.setUTCMonth(d.getUTCMonth() - n);
+  return d.toISOString().slice(0, 7);
+};
 const gid = (type: string, id: number) => Buffer.from(`${type}:${id}`).toString('base64');
 
 beforeAll(async () => {
@@ -60,10 +67,13 @@ test('comparedToUsual: against the customer and all baskets', async () => {
 
 test('products: boughtWith, similar, demand and likelyBuyers', async () => {
   const id = productId.get('whole milk')!;
+  const c = await makeCustomer(t);
+  await makePurchase(t, c.id, [{ productId: id, quantity: 7 }], { purchasedAt: `${monthsBack(3)}-10T12:00:00Z` });
+  await makePurchase(t, c.id, [{ productId: id, quantity: 5 }], { purchasedAt: `${monthsBack(2)}-20T12:00:00Z` });
   const q = `query($id: ID!) { node(id: $id) { ... on Product { name
     boughtWith(limit: 3) { product { name } confidence lift }
     similar(limit: 2) { product { name } similarity }
-    demand(horizonMonths: 2) { history { month units } forecast { month units } trend }
+    demand(horizonMonths: 2) { history { month units } forecast { month units } trend asOf }
     likelyBuyers(first: 5) { customer { id name } score reason } } } }`;
   const p = ok(await t.gql(q, { id })).node;
   expect(p.boughtWith).toHaveLength(3);
@@ -72,6 +82,10 @@ test('products: boughtWith, similar, demand and likelyBuyers', async () => {
   expect(lifts[0]).toBeGreaterThan(1);
   expect(p.similar[0].similarity).toBeGreaterThan(0.9); // every Groceries product: same category, price and no tags
   expect(p.demand.forecast).toHaveLength(2);
+  // The stored catalogue-wide series counts whole milk's units per full month (the purchases made above, two and three months back).
+  const units = (month: string) => p.demand.history.find((m: { month: string }) => m.month === month)?.units;
+  expect([units(monthsBack(3)), units(monthsBack(2)), units(monthsBack(1))]).toEqual([7, 5, 0]);
+  expect(new Date(p.demand.asOf).getTime()).toBeLessThanOrEqual(Date.now());
   expect(p.likelyBuyers).toHaveLength(5);
   const scores = p.likelyBuyers.map((b: { score: number }) => b.score);
   expect([...scores].sort((a: number, b: number) => b - a)).toEqual(scores);

@@ -44,9 +44,14 @@ export class AnalyticsLoaders {
     return this.cache.get(`history:${asOf.getTime()}`, () => groupLoader((ids) => this.a.data.history(ids, asOf), (h) => h.customerId));
   }
 
-  /** Units sold per month of a page of products. */
-  productUnits(asOf: Date, months: number): DataLoader<number, { productId: number; at: number; units: number }[]> {
-    return this.cache.get(`productUnits:${asOf.getTime()}:${months}`, () => groupLoader((ids) => this.a.data.monthlyUnitsByProduct(ids, asOf, months), (u) => u.productId));
+  /** Units sold per month of each product over the 24 months before the stored series' asOf (the series is a population model). */
+  productUnits(): DataLoader<number, { asOf: Date; points: { at: number; units: number }[] }> {
+    return this.cache.get('productUnits', () =>
+      new DataLoader(async (ids: readonly number[]) => {
+        const { asOf, byProduct } = await this.a.productDemandSeries(await this.version());
+        return ids.map((id) => ({ asOf, points: byProduct.get(id) ?? [] }));
+      }),
+    );
   }
 
   /** Any other per-request loader, made once under this key. */

@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import { analyticsReader } from '../../db/replicas';
 import { breathe, BREATHE_EVERY } from '../../common/breathe';
 import { AppError, badInput, ErrorCode } from '../../common/errors';
+import { startOfMinute } from '../../common/time';
 import { toGlobalId } from '../../common/global-id';
 import { fromCents } from '../../common/money';
 import { hydrator } from '../../common/sql';
@@ -773,6 +774,29 @@ export class AnalyticsService {
     const rows = await this.data.unsatisfiedIssues(asOf, UNSATISFIED_MAX_SCORE);
     return rankPainPoints(rows.map((r) => ({ issue: r.issue, at: r.at })), { asOf: asOf.getTime(), periodDays }).slice(0, first);
   }
+
+  /**
+   * Every product's units per month over the 24 months before the fit (Product.demand): a live population model
+   * (one windowed read of the catalogue's lines, stored and shared like the others, refreshed when purchases
+   * moved or after LIVE_MODEL_TTL_MS), so that no page of products scans purchase lines.
+   */
+  async productDemandSeries(version: DataVersion): Promise<{ asOf: Date; byProduct: Map<number, { at: number; units: number }[]> }> {
+    const m = await this.store.get<Record<string, [number, number][]>>('product-demand:live', 'product-demand', version, { live: true }, async () => {
+      const asOf = startOfMinute();
+      const from = new Date(Date.UTC(asOf.getUTCFullYear(), asOf.getUTCMonth() - 24, 1));
+      const value: Record<string, [number, number][]> = {};
+      for (const r of await this.data.monthlyUnitsByItem('PRODUCT', from, asOf)) (value[r.item] ??= []).push([r.at, r.units]);
+      return { value, asOf };
+    });
+    let byProduct = this.demandSeries.get(m.value);
+    if (!byProduct) {
+      byProduct = new Map(Object.entries(m.value).map(([id, points]) => [Number(id), points.map(([at, units]) => ({ at, units }))]));
+      this.demandSeries.set(m.value, byProduct);
+    }
+    return { asOf: m.asOf, byProduct };
+  }
+
+  private readonly demandSeries = new WeakMap<object, Map<number, { at: number; units: number }[]>>();
 
   async demandForecast(target: { productId?: number; category?: string }, asOf: Date, horizonMonths: number): Promise<DemandForecast> {
     const points = await this.data.monthlyUnits(target, asOf, 24);

@@ -1,6 +1,5 @@
 import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
 import { badInput } from '../../common/errors';
-import { startOfMinute } from '../../common/time';
 import type { Context } from '../../context';
 import { Product } from '../catalog/product.entity';
 import { Purchase } from '../purchase/purchase.entity';
@@ -40,11 +39,10 @@ export class PurchaseInsightsResolver {
 /** Analytic fields of a product. */
 @Resolver(() => Product)
 export class ProductInsightsResolver {
-  @FieldResolver(() => ProductDemand, { description: 'Units per month over the last 24 months and the next horizonMonths by linear trend (as Query.demandForecast).' })
+  @FieldResolver(() => ProductDemand, { description: 'Units per month over the 24 months before asOf and the next horizonMonths by linear trend (as Query.demandForecast), from the stored demand series of the whole catalogue.' })
   async demand(@Root() p: Product, @Arg('horizonMonths', () => Int, { defaultValue: 3 }) horizonMonths: number, @Ctx() ctx: Context) {
     limited('horizonMonths', horizonMonths, 24);
-    const asOf = startOfMinute();
-    const points = await ctx.loaders.analytics.productUnits(asOf, 24).load(p.id);
+    const { asOf, points } = await ctx.loaders.analytics.productUnits().load(p.id);
     return ctx.services.graphInsights.demand(points, asOf, horizonMonths);
   }
 

@@ -153,7 +153,7 @@ export class GraphInsights {
     const f = forecastSeries(series, horizonMonths);
     return {
       history: f.history.map((m) => ({ month: m.month, units: m.value })), forecast: f.months.map((m) => ({ month: m.month, units: m.value })),
-      slope: f.slope, trend: f.trend, insufficientHistory: f.insufficientHistory,
+      slope: f.slope, trend: f.trend, insufficientHistory: f.insufficientHistory, asOf,
     };
   }
 

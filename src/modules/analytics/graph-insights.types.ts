@@ -64,5 +64,6 @@ export class ProductDemand {
   @Field(() => Float) slope!: number;
   @Field() trend!: string;
   @Field() insufficientHistory!: boolean;
+  @Field({ description: 'When the units were counted: the series is a stored population model, recounted when purchases grew by 2 % or after 6 hours.' }) asOf!: Date;
 }
 
