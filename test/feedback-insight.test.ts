@@ -84,3 +84,32 @@ test('an ANALYST sees the inbox with comments and names masked', async () => {
     expect(item.feedback.customer.name).toMatch(/^[A-Z]\.( [A-Z0-9]\.)?$/);
   }
 });
+
+test('MODEL_REFRESH=background: the ranked inbox is kept; new feedback joins it behind the answers', async () => {
+  const app = await startTestApp({ MODEL_REFRESH: 'background' });
+  try {
+    const c = await makeCustomer(app, { name: 'Bea Background', emailOptIn: true });
+    const p = await makeProduct(app, { price: 50 });
+    await makePurchase(app, c.id, [{ productId: p.id, quantity: 2 }]);
+    await makeFeedback(app, c.id, 1, { comment: 'Broken on arrival, furious.' });
+    const inbox = () => app.gql(`{ feedbackInbox(first: 10) { totalCount items { feedback { id } followUp { priority } } } }`);
+    let first = await inbox();
+    for (let i = 0; i < 100 && first.errors?.[0]?.extensions?.code === 'SERVICE_UNAVAILABLE'; i++) {
+      await new Promise((r) => setTimeout(r, 100)); // models fitted for the first time
+      first = await inbox();
+    }
+    expect(ok(first).feedbackInbox.totalCount).toBe(1);
+    const second = await inbox();
+    expect(ok(second)).toEqual(ok(first));
+    expect(second.extensions!.sql!.statements).toBe(1); // the data marks only: no candidate read, no ranking
+    const late = await makeFeedback(app, c.id, 2, { comment: 'Still waiting for the refund.' });
+    let third = await inbox();
+    for (let i = 0; i < 100 && ok(third).feedbackInbox.totalCount < 2; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      third = await inbox();
+    }
+    expect(ok(third).feedbackInbox.items.map((x: { feedback: { id: string } }) => x.feedback.id)).toContain(late.id);
+  } finally {
+    await app.close();
+  }
+}, 60_000);

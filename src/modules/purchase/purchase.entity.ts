@@ -30,6 +30,10 @@ registerEnumType(SalesChannel, { name: 'SalesChannel' });
 // Leads with the date for range reads, and covers the month/channel totals (analyticsSummary MONTH) without reading
 // the rows: 376k purchases grouped by month in ~0.5 s instead of ~2.3 s on SQLite.
 @Index('idx_purchases_date', ['purchasedAt', 'status', 'deletedAt', 'customerId', 'totalCents'])
+// The purchases list's keyset orders (purchased_at or total, then id): a page of 50 reads 51 index entries. Without
+// them every page sorted all purchases (2.2 s at 3.8M purchases on MariaDB).
+@Index('idx_purchases_page_date', ['purchasedAt', 'id'])
+@Index('idx_purchases_page_total', ['totalCents', 'id'])
 @Index('uq_purchases_customer_idempotency_key', ['customerId', 'idempotencyKey'], { unique: true })
 export class Purchase implements Node {
   @PrimaryGeneratedColumn()
