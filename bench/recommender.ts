@@ -35,7 +35,7 @@ async function main() {
     const at = new Date();
     let t = performance.now();
     // The same typed input the server builds (AnalyticsService.recommender).
-    const { items, starts, names } = await a.data.customerProducts(at);
+    const { items, starts, names, groupIds } = await a.data.customerProducts(at);
     report.loadPairsMs = Math.round(performance.now() - t);
     report.customers = starts.length - 1;
     report.customerProductPairs = items.length;
@@ -45,9 +45,17 @@ async function main() {
     for (const strategy of ['EASE', 'ITEM_KNN'] as CollaborativeStrategy[]) {
       gc();
       t = performance.now();
-      const fit = FIT_JOBS.recommender({ items, starts, productIds: Float64Array.from(names as number[]), options: { strategy } });
+      const productIds = Float64Array.from(names as number[]);
+      const fit = FIT_JOBS.recommender({ items, starts, productIds, options: { strategy } });
       const fitMs = performance.now() - t;
-      fits.push({ strategy, fitMs: Math.round(fitMs), storedBytes: JSON.stringify(fit).length, neighbours: decodeCollaborative(fit.model).neighbours.length });
+      // The shared model also ranks every product's likely buyers (Product.likelyBuyers): its extra time and bytes.
+      t = performance.now();
+      const withBuyers = FIT_JOBS.recommender({ items, starts, productIds, customerIds: groupIds, options: { strategy } });
+      const likelyBuyersMs = performance.now() - t - fitMs;
+      fits.push({
+        strategy, fitMs: Math.round(fitMs), storedBytes: JSON.stringify(fit).length, neighbours: decodeCollaborative(fit.model).neighbours.length,
+        likelyBuyersMs: Math.round(likelyBuyersMs), likelyBuyersBytes: JSON.stringify(withBuyers.likelyBuyers).length,
+      });
       if (strategy === 'EASE') easeFit = fit;
     }
     report.fits = fits;
