@@ -1,4 +1,5 @@
-import { FitLease } from '../src/modules/analytics/model-store';
+import { AnalyticsModel, FitLease } from '../src/modules/analytics/model-store';
+import { warmUpModels } from '../src/modules/analytics/warm-up';
 import { AnalyticsService } from '../src/modules/analytics/analytics.service';
 import { DEFAULT_ANALYTIC_LIMITS } from '../src/modules/analytics/limits';
 import { startTestApp, type GqlResult, type TestApp } from './support/app';
@@ -29,7 +30,7 @@ const PAGE = `query Page { customers(first: 5) { nodes { id name
 /** Every default model the two queries need, as the server keys them. */
 const DEFAULT_MODELS = [
   'population:live', 'lifetime:PARETO_NBD:live', 'segments:4:age,annualIncome,purchaseFrequency:42:10',
-  'rules:PRODUCT:0.01:0.3:0:10:live', 'rules:PRODUCT:0.001:0.05:1:2:live', 'recommender:EASE:live',
+  'rules:PRODUCT:0.01:0.3:0:10:live', 'rules:PRODUCT:0.001:0.05:1:2:live', 'recommender:v2:EASE:live',
 ];
 
 let t: TestApp;
@@ -103,3 +104,24 @@ test('a dashboard aggregate computed for the first time is waited for within FIR
   await expect(a.aggregate('painPoints:30:5', version, compute)).resolves.toEqual([42]);
   expect(computed).toBe(1);
 }, 20_000);
+
+test('start-up warm-up on a never-fitted database fits the default models one after the other: each is stored when it ends', async () => {
+  const app = await startTestApp({ MODEL_REFRESH: 'background', FIRST_FIT_WAIT_MS: '100' });
+  try {
+    const product = await makeProduct(app, { price: 5 });
+    for (let c = 0; c < 4; c++) {
+      const customer = await makeCustomer(app);
+      await makePurchase(app, customer.id, [{ productId: product.id, quantity: 1 }], { purchasedAt: new Date(Date.UTC(2026, 3 + c, 2)).toISOString() });
+    }
+    // Another instance holds the lifetime fit for a while: the warm-up step gets the first-fit answer after 100 ms,
+    // and waits for the fit itself (before: it went on, and the warm-up ended with models still being fitted).
+    await app.ds.getRepository(FitLease).insert({ modelKey: 'lifetime:PARETO_NBD:live', holder: 'another instance', expiresAt: new Date(Date.now() + 1500) });
+    const warnings: unknown[] = [];
+    await warmUpModels(app.app.services, { info: () => undefined, warn: (w: unknown) => warnings.push(w) });
+    const stored = (await app.ds.getRepository(AnalyticsModel).find()).map((m) => m.modelKey);
+    expect(stored).toEqual(expect.arrayContaining([...DEFAULT_MODELS, 'basket-totals:live', 'product-demand:live']));
+    expect(warnings).toEqual([]);
+  } finally {
+    await app.close();
+  }
+}, 60_000);

@@ -252,6 +252,11 @@ export class ModelStore {
     return this.firstWait(answer, kind, `the ${kind} model is being fitted for the first time; retry in a few seconds`);
   }
 
+  /** Settles once no fit of this instance is running (start-up warm-up: one model after the other). */
+  async idle(): Promise<void> {
+    while (this.inFlight.size) await Promise.allSettled([...this.inFlight.values()]);
+  }
+
   /**
    * MODEL_REFRESH=background: a request waits for what was never computed (a first fit, a dashboard figure)
    * at most firstFitWaitMs, then gets SERVICE_UNAVAILABLE (Retry-After, details.firstFit) while the work goes
