@@ -4,6 +4,7 @@ import type { Context } from '../../context';
 import { Product } from '../catalog/product.entity';
 import { Purchase } from '../purchase/purchase.entity';
 import { AssociationRuleType } from './analytics.types';
+import { LIKELY_BUYERS_KEPT } from './fits';
 import { BasketComparison, CrossSellItem, LikelyBuyer, ProductAssociation, ProductDemand, SimilarProduct } from './graph-insights.types';
 
 const limited = (name: string, value: number, max: number) => {
@@ -60,7 +61,7 @@ export class ProductInsightsResolver {
 
   @FieldResolver(() => [LikelyBuyer], { description: 'Customers most likely to buy it next (recommender), who have not bought it: a campaign audience. Masked per role like every customer.' })
   async likelyBuyers(@Root() p: Product, @Arg('first', () => Int, { defaultValue: 10 }) first: number, @Ctx() ctx: Context) {
-    limited('first', first, 100);
+    limited('first', first, LIKELY_BUYERS_KEPT);
     const version = await ctx.loaders.analytics.version();
     const scored = await ctx.services.graphInsights.likelyBuyers(version, p.id, first);
     const [customers, catalogue] = await Promise.all([Promise.all(scored.map((s) => ctx.loaders.customer.load(s.customerId))), ctx.services.analytics.productCatalogue(version)]);
