@@ -25,6 +25,18 @@ describe('GroupedItemsBuilder', () => {
     expect(names[items[starts[2999] + 2]]).toBe((2999 + 2) % 50);
   });
 
+  test('rows across many storage blocks read back in order', () => {
+    const b = new GroupedItemsBuilder();
+    const n = 300_000;
+    for (let r = 0; r < n; r++) b.add(Math.floor(r / 7), r % 101);
+    const { items, starts, names } = b.build();
+    expect(items.length).toBe(n);
+    expect(starts.length).toBe(Math.ceil(n / 7) + 1);
+    expect(starts[starts.length - 1]).toBe(n);
+    for (let r = 0; r < n; r += 9973) expect(names[items[r]]).toBe(r % 101);
+    for (let g = 0; g < starts.length - 1; g += 4999) expect(starts[g]).toBe(g * 7);
+  });
+
   test('no rows: no groups, starts [0]', () => {
     const { items, starts, names } = new GroupedItemsBuilder().build();
     expect([items.length, [...starts], names]).toEqual([0, [0], []]);
