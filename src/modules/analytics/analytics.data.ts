@@ -436,10 +436,13 @@ export function birthAtOf(birthDate: string | null): number | null {
 async function concatColumns<K extends string>(chunks: Record<K, Float64Array>[], keys: readonly K[]): Promise<Record<K, Float64Array>> {
   const n = chunks.reduce((sum, c) => sum + c[keys[0]].length, 0);
   const out = {} as Record<K, Float64Array>;
-  for (const k of keys) out[k] = new Float64Array(n);
+  for (const k of keys) {
+    out[k] = new Float64Array(n); // tens of MB to zero at L: a turn for requests after each
+    await breathe();
+  }
   let at = 0;
   for (let i = 0; i < chunks.length; i++) {
-    if (i > 0 && i % 10 === 0) await breathe();
+    if (i > 0 && i % 5 === 0) await breathe();
     const c = chunks[i];
     for (const k of keys) out[k].set(c[k], at);
     at += c[keys[0]].length;
