@@ -48,9 +48,9 @@ const rssMb = () => process.memoryUsage().rss / 2 ** 20;
 
 /** The server's segments fit: default features, mean-imputed matrix, 10 restarts. */
 async function kmeansJob(data: AnalyticsData, out: FitOutcome, asOf: number): Promise<void> {
-  const rows = await data.population(null);
-  const { values } = await segmentMatrix(rows, DEFAULT_SEGMENT_FEATURES, asOf);
-  out.rows = rows.length;
+  const pop = await data.populationColumns(null);
+  const { values } = await segmentMatrix(pop, DEFAULT_SEGMENT_FEATURES, asOf);
+  out.rows = pop.ids.length;
   gc();
   out.rssBeforeFitMb = rssMb();
   const options = { values, features: [...DEFAULT_SEGMENT_FEATURES], k: 4, seed: DEFAULT_SEED, restarts: 10 };

@@ -9,7 +9,7 @@ import { hydrator } from '../../common/sql';
 import { outsideRequest } from '../../common/sql-stats';
 import { Product } from '../catalog/product.entity';
 import type { Customer } from '../customer/customer.entity';
-import { AnalyticsData, DAY_MS, type PopulationRow, type SpendPoint } from './analytics.data';
+import { AnalyticsData, birthAtOf, DAY_MS, type PopulationColumns, type PopulationRow, type SpendPoint } from './analytics.data';
 import type {
   AssociationRules, CustomerLifetime, DemandForecastBacktest, CustomerRfm, CustomerSatisfaction, CustomerSegment, CustomerValue, DemandForecast, LifetimeModel, LifetimeValidation,
   NextBestAction, PainPoint, ProductRecommendation, SatisfactionPeriod, Segmentation, SpendForecast, SpendForecastBacktest,
@@ -81,42 +81,59 @@ export interface CustomerStats {
 }
 
 
-const ageOf = (birthDate: string | null, asOf: number): number | null => {
-  if (!birthDate) return null;
-  const b = Date.parse(`${birthDate}T00:00:00Z`);
-  return Number.isNaN(b) ? null : (asOf - b) / (365.2425 * DAY_MS);
-};
+/** What a customer's segmentation features are computed from (null where unknown). */
+interface FeatureInputs {
+  birthAt: number | null;
+  annualIncome: number | null;
+  purchaseCount: number;
+  totalCents: number;
+  firstAt: number | null;
+  lastAt: number | null;
+}
+
+function featureOf(f: SegmentFeature, r: FeatureInputs, asOf: number): number | null {
+  switch (f) {
+    case SegmentFeature.AGE: return r.birthAt == null ? null : (asOf - r.birthAt) / (365.2425 * DAY_MS);
+    case SegmentFeature.ANNUAL_INCOME: return r.annualIncome;
+    // Purchases after the asOf of a live model (made since it was fitted) count as made at asOf.
+    case SegmentFeature.PURCHASE_FREQUENCY: return purchaseFrequency(r.purchaseCount, r.firstAt == null ? null : Math.min(r.firstAt, asOf), asOf);
+    case SegmentFeature.RECENCY_DAYS: return r.lastAt == null ? null : Math.max(0, asOf - r.lastAt) / DAY_MS;
+    case SegmentFeature.FREQUENCY: return r.purchaseCount;
+    case SegmentFeature.MONETARY: return r.totalCents / 100;
+  }
+}
 
 /** One customer's segmentation features as of a time (null where unknown). */
 export function segmentFeatures(r: PopulationRow, features: readonly SegmentFeature[], asOf: number): (number | null)[] {
-  return features.map((f) => {
-    switch (f) {
-      case SegmentFeature.AGE: return ageOf(r.birthDate, asOf);
-      case SegmentFeature.ANNUAL_INCOME: return r.annualIncome;
-      // Purchases after the asOf of a live model (made since it was fitted) count as made at asOf.
-      case SegmentFeature.PURCHASE_FREQUENCY: return purchaseFrequency(r.purchaseCount, r.firstAt == null ? null : Math.min(r.firstAt, asOf), asOf);
-      case SegmentFeature.RECENCY_DAYS: return r.lastAt == null ? null : Math.max(0, asOf - r.lastAt) / DAY_MS;
-      case SegmentFeature.FREQUENCY: return r.purchaseCount;
-      case SegmentFeature.MONETARY: return r.totalCents / 100;
-    }
-  });
+  const inputs: FeatureInputs = { ...r, birthAt: birthAtOf(r.birthDate) };
+  return features.map((f) => featureOf(f, inputs, asOf));
 }
+
+const orNullNaN = (v: number) => (Number.isNaN(v) ? null : v);
 
 /**
  * The population as one row-major feature matrix for the segments fit, filled in slices that give way to
  * requests (100k customers take ~0.3 s). Missing values (no birth date, no income, no purchase) take the
  * column mean, neutral after standardizing; the means are kept to impute customers scored later.
  */
-export async function segmentMatrix(rows: readonly PopulationRow[], features: readonly SegmentFeature[], asOf: number): Promise<{ values: Float64Array; means: number[] }> {
+export async function segmentMatrix(pop: PopulationColumns, features: readonly SegmentFeature[], asOf: number): Promise<{ values: Float64Array; means: number[] }> {
   const d = features.length;
-  const values = new Float64Array(rows.length * d);
+  const rows = pop.ids.length;
+  const values = new Float64Array(rows * d);
   const sums = new Float64Array(d);
   const counts = new Float64Array(d);
-  for (let i = 0; i < rows.length; i++) {
+  // One object reused for every customer: nothing per customer is left for the GC.
+  const r: FeatureInputs = { birthAt: null, annualIncome: null, purchaseCount: 0, totalCents: 0, firstAt: null, lastAt: null };
+  for (let i = 0; i < rows; i++) {
     if (i > 0 && i % BREATHE_EVERY === 0) await breathe();
-    const f = segmentFeatures(rows[i], features, asOf);
+    r.birthAt = orNullNaN(pop.birthAt[i]);
+    r.annualIncome = orNullNaN(pop.annualIncome[i]);
+    r.purchaseCount = pop.purchaseCount[i];
+    r.totalCents = pop.totalCents[i];
+    r.firstAt = orNullNaN(pop.firstAt[i]);
+    r.lastAt = orNullNaN(pop.lastAt[i]);
     for (let j = 0; j < d; j++) {
-      const v = f[j];
+      const v = featureOf(features[j], r, asOf);
       if (v != null && Number.isFinite(v)) {
         values[i * d + j] = v;
         sums[j] += v;
@@ -213,6 +230,24 @@ export class AnalyticsService {
 
   // ---------------------------------------------------------------- population models
 
+  /**
+   * The population's columns, one read for every fit that asks while it runs (the population and segments
+   * models are fitted together on a cold start: one pass over the customers instead of two). Only the columns
+   * are shared, never kept: each fit builds its own job from them.
+   */
+  private populationColumns(asOf: Date | null): Promise<PopulationColumns> {
+    if (asOf) return this.data.populationColumns(asOf);
+    if (!this.liveColumns) {
+      const read = this.data.populationColumns(null);
+      this.liveColumns = read;
+      const done = () => this.liveColumns === read && (this.liveColumns = null);
+      read.then(done, done);
+    }
+    return this.liveColumns;
+  }
+
+  private liveColumns: Promise<PopulationColumns> | null = null;
+
   private modelOpts(asOf: Date | null, force?: boolean) {
     return { live: asOf == null, force };
   }
@@ -225,14 +260,19 @@ export class AnalyticsService {
   population(version: DataVersion, asOf: Date | null, caller?: number) {
     return this.store.get<PopulationModel>(`population:${this.asOfKey(asOf)}`, 'population', version, { ...this.modelOpts(asOf), variant: asOf != null, caller }, async () => {
       const at = asOf ?? new Date();
-      const rows = await this.data.population(asOf);
-      const buyers = rows.filter((r) => r.purchaseCount > 0);
+      const pop = await this.populationColumns(asOf);
       // Quantiles of every buyer (sorts of a million values at L) on the fit worker, not the event loop.
-      const job = {
-        totals: Float64Array.from(buyers, (r) => r.totalCents),
-        recencyDays: Float64Array.from(buyers, (r) => Math.floor((at.getTime() - r.lastAt!) / DAY_MS)),
-        frequencies: Float64Array.from(buyers, (r) => r.purchaseCount),
-      };
+      let buyers = 0;
+      for (let i = 0; i < pop.ids.length; i++) if (pop.purchaseCount[i] > 0) buyers++;
+      const job = { totals: new Float64Array(buyers), recencyDays: new Float64Array(buyers), frequencies: new Float64Array(buyers) };
+      for (let i = 0, b = 0; i < pop.ids.length; i++) {
+        if (!(pop.purchaseCount[i] > 0)) continue;
+        // A buyer without a last purchase date counts from the epoch, as (at - null) did.
+        const last = Number.isNaN(pop.lastAt[i]) ? 0 : pop.lastAt[i];
+        job.totals[b] = pop.totalCents[i];
+        job.recencyDays[b] = Math.floor((at.getTime() - last) / DAY_MS);
+        job.frequencies[b++] = pop.purchaseCount[i];
+      }
       const value = await this.fits.run('population', job, [job.totals.buffer, job.recencyDays.buffer, job.frequencies.buffer] as ArrayBuffer[], asOf ? 'request' : 'shared');
       return { value, asOf: at };
     });
@@ -246,9 +286,10 @@ export class AnalyticsService {
     const variant = key !== DEFAULT_SEGMENTS_KEY;
     return this.store.get<SegmentsModel>(key, 'segments', version, { live: true, force, variant, caller }, async () => {
       const at = new Date();
-      const rows = await this.data.population(null);
-      if (rows.length < k) throw badInput(`need at least k = ${k} customers to segment, have ${rows.length}`);
-      const { values, means } = await segmentMatrix(rows, features, at.getTime());
+      const pop = await this.populationColumns(null);
+      const customers = pop.ids.length;
+      if (customers < k) throw badInput(`need at least k = ${k} customers to segment, have ${customers}`);
+      const { values, means } = await segmentMatrix(pop, features, at.getTime());
       let fit;
       try {
         fit = await this.fits.run('segments', { values, features: [...features], k, seed, restarts }, [values.buffer as ArrayBuffer], variant ? 'request' : 'shared');
@@ -259,7 +300,7 @@ export class AnalyticsService {
       }
       return {
         value: {
-          result: { k, features: [...features], inertia: fit.inertia, segments: fit.segments, customers: rows.length, seed },
+          result: { k, features: [...features], inertia: fit.inertia, segments: fit.segments, customers, seed },
           model: { ...fit.model, imputation: means } as SegmentModel,
         },
         asOf: at,

@@ -27,11 +27,23 @@ describe('GroupedItemsBuilder', () => {
 
   test('keeps the id of each group when asked', () => {
     const b = new GroupedItemsBuilder({ keepGroupIds: true });
-    for (let g = 0; g < 600; g++) b.add(1_000_000 + g * 3, g % 7);
+    for (let g = 0; g < 70_000; g++) b.add(1_000_000 + g * 3, g % 7); // more groups than a storage block
     const { groupIds, starts } = b.build();
     expect(groupIds!.length).toBe(starts.length - 1);
-    expect([groupIds![0], groupIds![599]]).toEqual([1_000_000, 1_000_000 + 599 * 3]);
+    expect([groupIds![0], groupIds![65_536], groupIds![69_999]]).toEqual([1_000_000, 1_000_000 + 65_536 * 3, 1_000_000 + 69_999 * 3]);
     expect(new GroupedItemsBuilder().build().groupIds).toBeUndefined();
+  });
+
+  test('rows across many storage blocks read back in order', () => {
+    const b = new GroupedItemsBuilder();
+    const n = 300_000;
+    for (let r = 0; r < n; r++) b.add(Math.floor(r / 7), r % 101);
+    const { items, starts, names } = b.build();
+    expect(items.length).toBe(n);
+    expect(starts.length).toBe(Math.ceil(n / 7) + 1);
+    expect(starts[starts.length - 1]).toBe(n);
+    for (let r = 0; r < n; r += 9973) expect(names[items[r]]).toBe(r % 101);
+    for (let g = 0; g < starts.length - 1; g += 4999) expect(starts[g]).toBe(g * 7);
   });
 
   test('no rows: no groups, starts [0]', () => {
