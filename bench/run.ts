@@ -77,7 +77,8 @@ function gitCommit(): string {
   if (process.env.BENCH_COMMIT) return process.env.BENCH_COMMIT;
   try {
     const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT }).toString().trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: ROOT }).toString().trim();
+    // The bench's own outputs (results of the sizes measured before in this run, the report) do not count.
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no', '--', '.', ':!bench/results', ':!bench/REPORT.md', ':!bench/chart.svg'], { cwd: ROOT }).toString().trim();
     return dirty ? `${head} (with uncommitted changes)` : head;
   } catch {
     return 'unknown';
@@ -124,6 +125,22 @@ function plainShape(data: unknown, keys: { root: string; purchases: string; line
  * proxy in front of MariaDB (the fewest of the five, in case something ran in the background).
  */
 const SAMPLES = 5;
+
+/**
+ * Waits until the server has sent no statement for QUIET_MS (at most QUIET_MAX_MS): models the start-up warm-up
+ * or a first request set off are still being fitted, and their reads would be counted with the sample's.
+ */
+const QUIET_MS = 1500;
+const QUIET_MAX_MS = 120_000;
+async function quiet(proxy: StatementProxy): Promise<void> {
+  const until = Date.now() + QUIET_MAX_MS;
+  let seen = proxy.statements();
+  let since = Date.now();
+  while (Date.now() < until && Date.now() - since < QUIET_MS) {
+    await new Promise((r) => setTimeout(r, 250));
+    if (proxy.statements() !== seen) [seen, since] = [proxy.statements(), Date.now()];
+  }
+}
 async function sample(
   server: ServerProcess,
   proxy: StatementProxy,
@@ -132,6 +149,7 @@ async function sample(
 ): Promise<StatementSample & { body: GraphQLBody }> {
   let last: Awaited<ReturnType<typeof graphql>> | undefined;
   let counted = Infinity;
+  await quiet(proxy);
   for (let i = 0; i < SAMPLES; i++) {
     const before = proxy.statements();
     last = await graphql(server.url, query, typeof variables === 'function' ? variables() : variables, server.headers);
