@@ -64,7 +64,6 @@ export interface SpendPoint {
  * The SQL that feeds the analytics: every query is one statement for a whole page (IN (...)) or for the
  * whole population (GROUP BY), never one per customer.
  */
-
 export class AnalyticsData {
   readonly dialect: Dialect;
   constructor(private readonly ds: DataSource) {

@@ -32,6 +32,7 @@ describe('GroupedItemsBuilder', () => {
     expect(groupIds!.length).toBe(starts.length - 1);
     expect([groupIds![0], groupIds![65_536], groupIds![69_999]]).toEqual([1_000_000, 1_000_000 + 65_536 * 3, 1_000_000 + 69_999 * 3]);
     expect(new GroupedItemsBuilder().build().groupIds).toBeUndefined();
+    expect(() => new GroupedItemsBuilder({ keepGroupIds: true }).add(2 ** 31, 1)).toThrow(RangeError);
   });
 
   test('rows across many storage blocks read back in order', () => {

@@ -29,7 +29,11 @@ export class GroupedItemsBuilder {
   add(group: number, item: string | number): void {
     if (group !== this.current) {
       this.starts.push(this.items.length);
-      this.groupIds?.push(group);
+      if (this.groupIds) {
+        // Kept in an Int32 column: an id beyond it would wrap silently into another customer's.
+        if (!(Number.isInteger(group) && group >= -0x80000000 && group <= 0x7fffffff)) throw new RangeError(`group id ${group} is not a 32-bit integer`);
+        this.groupIds.push(group);
+      }
       this.current = group;
     }
     let i = this.index.get(item);
